@@ -1,0 +1,77 @@
+"""Pilot tests of the first UI: real key presses, assertions on what is shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Static
+
+from newsreader.app import NewsReaderApp
+from newsreader.widgets.article_list import ArticleList
+from newsreader.widgets.article_view import ArticleView
+
+
+def write_articles(folder: Path) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / "a.txt").write_text(" date 2023-01 Erster Artikel aus dem Januar.\n\nText eins.", encoding="utf-8")
+    (folder / "b.txt").write_text(" date 2023-03 Zweiter Artikel aus dem März.\n\nText zwei [bold]x[/bold].", encoding="utf-8")
+    (folder / "c.txt").write_text(" date 2023-02 Dritter Artikel aus dem Februar.\n\nText drei.", encoding="utf-8")
+
+
+async def started(app: NewsReaderApp, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def shown_title(app: NewsReaderApp) -> str:
+    return str(app.screen.query_one(ArticleView).query_one("#title", Static).content)
+
+
+async def test_j_and_k_move_through_articles_newest_first(tmp_path: Path):
+    write_articles(tmp_path)
+    app = NewsReaderApp([str(tmp_path)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        assert app.screen.query_one(ArticleList).has_focus
+        assert shown_title(app).startswith("Zweiter Artikel")  # March, newest
+        await pilot.press("j")
+        assert shown_title(app).startswith("Dritter Artikel")  # February
+        await pilot.press("j")
+        assert shown_title(app).startswith("Erster Artikel")
+        await pilot.press("j")  # at the end: stays
+        assert shown_title(app).startswith("Erster Artikel")
+        await pilot.press("k")
+        assert shown_title(app).startswith("Dritter Artikel")
+        await pilot.press("up")
+        assert shown_title(app).startswith("Zweiter Artikel")
+        await pilot.press("down")
+        assert shown_title(app).startswith("Dritter Artikel")
+
+
+async def test_body_is_plain_text_not_markup(tmp_path: Path):
+    write_articles(tmp_path)
+    app = NewsReaderApp([str(tmp_path)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        body = app.screen.query_one(ArticleView).query_one("#body", Static)
+        assert "[bold]x[/bold]" in str(body.content)
+
+
+async def test_q_quits(tmp_path: Path):
+    write_articles(tmp_path)
+    app = NewsReaderApp([str(tmp_path)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 0
+
+
+async def test_no_argument_opens_the_bundled_seeds():
+    app = NewsReaderApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        assert len(app.screen.articles) == 5
+        assert app.screen.query_one(ArticleList).row_count == 5
+        assert app.screen.query_one(ArticleView).article is app.screen.articles[0]

@@ -1,0 +1,109 @@
+"""The article model: what every loader produces and every view shows."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Precision = Literal["month", "day", "minute"]
+
+_MONTHS_DE = ("Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez")
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDate:
+    """A date that knows how much of it is known, and whether it was only inferred from the text."""
+
+    value: datetime
+    precision: Precision
+    inferred: bool = False
+
+    def iso(self) -> str:
+        v = self.value
+        if self.precision == "month":
+            return f"{v.year:04d}-{v.month:02d}"
+        if self.precision == "day":
+            return f"{v.year:04d}-{v.month:02d}-{v.day:02d}"
+        return f"{v.year:04d}-{v.month:02d}-{v.day:02d}T{v.hour:02d}:{v.minute:02d}"
+
+    def display(self) -> str:
+        """Short human form at its precision; inferred dates carry a leading ``~``."""
+        v = self.value
+        month = _MONTHS_DE[v.month - 1]
+        if self.precision == "month":
+            text = f"{month} {v.year}"
+        elif self.precision == "day":
+            text = f"{v.day:02d} {month} {v.year}"
+        else:
+            text = f"{v.day:02d} {month} {v.year} {v.hour:02d}:{v.minute:02d}"
+        return ("~" if self.inferred else "") + text
+
+    def sort_key(self) -> tuple[int, ...]:
+        """Ascending key. A month-only date sorts before the exact dates of its month, so that
+        newest-first (descending) lists it after them."""
+        v = self.value
+        if self.precision == "month":
+            return (v.year, v.month, 0, 0, 0, 0)
+        minute = (v.hour, v.minute) if self.precision == "minute" else (0, 0)
+        return (v.year, v.month, 1, v.day, *minute)
+
+
+@dataclass(slots=True)
+class Article:
+    """One article. ``body`` is the displayed text; entity offsets index into it."""
+
+    id: str
+    title: str
+    body: str
+    date: ArticleDate | None = None
+    source: str | None = None
+    author: str | None = None
+    url: str | None = None
+    paths: list[str] = field(default_factory=list)
+    redecoded: bool = False
+    boilerplate: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return self.paths[0] if self.paths else ""
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date.iso() if self.date else None,
+            "date_precision": self.date.precision if self.date else None,
+            "date_inferred": bool(self.date and self.date.inferred),
+            "source": self.source,
+            "author": self.author,
+            "url": self.url,
+            "path": self.path,
+            "paths": list(self.paths),
+            "redecoded": self.redecoded,
+        }
+
+
+_WS = re.compile(r"\s+")
+
+
+def article_id(title: str, body: str) -> str:
+    """Stable id from the normalised content: the same text in two files, or a renamed file,
+    gets the same id. Whitespace, case and Unicode composition do not matter."""
+    norm = unicodedata.normalize("NFC", f"{title}\n{body}").casefold()
+    norm = _WS.sub(" ", norm).strip()
+    return hashlib.blake2b(norm.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def sort_articles(articles: list[Article], newest_first: bool = True) -> list[Article]:
+    """Dated articles by date (newest first by default), undated last in either order.
+    Ties break on path so the order is stable and reverses exactly with the toggle."""
+    dated = [a for a in articles if a.date is not None]
+    undated = [a for a in articles if a.date is None]
+    dated.sort(key=lambda a: (a.date.sort_key(), a.path), reverse=newest_first)  # type: ignore[union-attr]
+    undated.sort(key=lambda a: a.path, reverse=newest_first)
+    return dated + undated

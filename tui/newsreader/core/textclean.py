@@ -1,0 +1,95 @@
+"""Bytes to clean text: decoding with a cp1252 fallback, and the documented removals.
+
+What :func:`clean_text` removes or changes (and nothing else):
+
+* line breaks: CRLF and lone CR become LF;
+* terminal escape sequences, whole: CSI (``ESC [`` … final byte), OSC (``ESC ]`` … BEL or ST),
+  DCS/SOS/PM/APC (``ESC P`` / ``X`` / ``^`` / ``_`` … ST), their 8-bit C1 forms, and two-byte
+  ``ESC x`` sequences;
+* any remaining control character: C0 except newline and tab, DEL, C1;
+* soft hyphens, zero-width characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM) and bidi controls
+  (LRE/RLE/PDF/LRO/RLO, LRI/RLI/FSI/PDI, LRM/RLM/ALM), which can hide or reorder text;
+* no-break spaces (NBSP, narrow NBSP, figure space) become plain spaces.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+# Whole escape sequences first, so their parameters do not stay behind as visible garbage.
+_ESCAPES = re.compile(
+    r"""
+    (?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?        # CSI ... final
+  | (?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?      # OSC ... BEL or ST
+  | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)?  # DCS/SOS/PM/APC ... ST
+  | \x1b[\x20-\x2f]*[\x30-\x7e]?                              # other ESC sequences
+    """,
+    re.VERBOSE,
+)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_SPACES = re.compile("[\u00a0\u202f\u2007]")
+
+
+def clean_text(text: str) -> str:
+    """Apply the documented removals (module docstring) to already-decoded text."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPES.sub("", text)
+    text = _CONTROLS.sub("", text)
+    text = _INVISIBLE.sub("", text)
+    return _SPACES.sub(" ", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    redecoded: bool  # True when the bytes were not valid UTF-8 and cp1252 was used
+
+
+def _cp1252_lenient(error: UnicodeError) -> tuple[str, int]:
+    # The five bytes cp1252 leaves undefined map to their latin-1 code points (C1 controls,
+    # which clean_text then removes), so no byte makes decoding fail.
+    assert isinstance(error, UnicodeDecodeError)
+    bad = error.object[error.start : error.end]
+    return bad.decode("latin-1"), error.end
+
+
+codecs.register_error("newsreader-cp1252", _cp1252_lenient)
+
+
+class BinaryFile(ValueError):
+    """The bytes are not text."""
+
+
+def looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    if not sample:
+        return False
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return controls / len(sample) > 0.05
+
+
+def decode_bytes(data: bytes) -> Decoded:
+    """UTF-8 (BOM or not), UTF-16 with BOM, else cp1252 marked as re-decoded.
+    Raises :class:`BinaryFile` for data that is not text."""
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return Decoded(data[3:].decode("utf-8"), "utf-8-sig", False)
+        except UnicodeDecodeError:
+            return Decoded(data[3:].decode("cp1252", "newsreader-cp1252"), "cp1252", True)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return Decoded(data.decode("utf-16"), "utf-16", False)
+        except UnicodeDecodeError as exc:
+            raise BinaryFile(f"invalid UTF-16 despite its byte-order mark ({exc.reason})") from None
+    if looks_binary(data):
+        raise BinaryFile("binary data (NUL or control bytes), not text")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8", False)
+    except UnicodeDecodeError:
+        return Decoded(data.decode("cp1252", "newsreader-cp1252"), "cp1252", True)
