@@ -75,3 +75,30 @@ async def test_no_argument_opens_the_bundled_seeds():
         assert len(app.screen.articles) == 5
         assert app.screen.query_one(ArticleList).row_count == 5
         assert app.screen.query_one(ArticleView).article is app.screen.articles[0]
+
+
+async def test_o_toggles_oldest_first_and_keeps_the_selection(tmp_path: Path):
+    write_articles(tmp_path)
+    (tmp_path / "u.txt").write_text("Undatierter Artikel ohne Kopf.", encoding="utf-8")
+    app = NewsReaderApp([str(tmp_path)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        await pilot.press("j")
+        assert shown_title(app).startswith("Dritter Artikel")
+        await pilot.press("o")
+        titles = [a.title.split()[0] for a in app.screen.articles]
+        assert titles == ["Erster", "Dritter", "Zweiter", "Undatierter"]
+        assert shown_title(app).startswith("Dritter Artikel")  # still the one being read
+        assert app.screen.query_one(ArticleList).highlighted_id == app.screen.articles[1].id
+        await pilot.press("o")
+        assert [a.title.split()[0] for a in app.screen.articles] == ["Zweiter", "Dritter", "Erster", "Undatierter"]
+
+
+async def test_boilerplate_is_dimmed_in_the_reader(tmp_path: Path):
+    (tmp_path / "a.txt").write_text("Neue Regeln für Drohnen\n\n(Foto: Agentur)\n\nDie Regierung will …", encoding="utf-8")
+    app = NewsReaderApp([str(tmp_path)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        body = app.screen.query_one(ArticleView).query_one("#body", Static).content
+        dim = [body.plain[s.start:s.end] for s in body.spans if "dim" in str(s.style)]
+        assert dim == ["(Foto: Agentur)"]

@@ -64,8 +64,9 @@ class Article:
     author: str | None = None
     url: str | None = None
     paths: list[str] = field(default_factory=list)
+    kicker: str | None = None
     redecoded: bool = False
-    boilerplate: list[str] = field(default_factory=list)
+    boilerplate: list[tuple[int, int]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
 
     @property

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from newsreader.core.article import Article, sort_articles
 from newsreader.core.discover import Skipped, discover
-from newsreader.core.formats import parse_document
+from newsreader.core.formats import NotArticles, parse_document
 from newsreader.core.textclean import BinaryFile, clean_text, decode_bytes
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -53,7 +53,10 @@ def load_file(path: Path) -> list[Article]:
     text, redecoded = read_text(path)
     if not text.strip():
         raise LoadError("empty (no text)")
-    articles = parse_document(text, path)
+    try:
+        articles = parse_document(text, path)
+    except NotArticles as exc:
+        raise LoadError(str(exc)) from None
     if not articles:
         raise LoadError("no article found in it")
     for article in articles:

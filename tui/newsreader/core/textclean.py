@@ -28,6 +28,7 @@ _ESCAPES = re.compile(
     """,
     re.VERBOSE,
 )
+_ESCAPE_START = re.compile(r"[\x1b\x90\x98\x9b\x9d\x9e\x9f]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _SPACES = re.compile("[\u00a0\u202f\u2007]")
@@ -36,7 +37,8 @@ _SPACES = re.compile("[\u00a0\u202f\u2007]")
 def clean_text(text: str) -> str:
     """Apply the documented removals (module docstring) to already-decoded text."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _ESCAPES.sub("", text)
+    if _ESCAPE_START.search(text):  # the sequence pattern is slow; most texts have none
+        text = _ESCAPES.sub("", text)
     text = _CONTROLS.sub("", text)
     text = _INVISIBLE.sub("", text)
     return _SPACES.sub(" ", text)
@@ -64,13 +66,16 @@ class BinaryFile(ValueError):
     """The bytes are not text."""
 
 
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
+
+
 def looks_binary(data: bytes) -> bool:
     sample = data[:8192]
     if b"\x00" in sample:
         return True
     if not sample:
         return False
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls / len(sample) > 0.05
 
 

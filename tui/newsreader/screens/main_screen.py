@@ -11,7 +11,7 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from newsreader.core.article import Article
+from newsreader.core.article import Article, sort_articles
 from newsreader.core.loader import LoadResult, load_paths
 from newsreader.widgets.article_list import ArticleList
 from newsreader.widgets.article_view import ArticleView
@@ -21,6 +21,7 @@ class MainScreen(Screen[None]):
     BINDINGS = [
         Binding("j", "next_article", "Next", id="next_article"),
         Binding("k", "previous_article", "Previous", id="previous_article"),
+        Binding("o", "toggle_sort", "Sort order", id="toggle_sort"),
     ]
 
     class Loaded(Message):
@@ -30,6 +31,7 @@ class MainScreen(Screen[None]):
 
     articles: var[list[Article]] = var(list)
     current: var[Article | None] = var(None)
+    newest_first: var[bool] = var(True)
 
     def __init__(self, paths: list[str]) -> None:
         super().__init__()
@@ -58,11 +60,23 @@ class MainScreen(Screen[None]):
     def _loaded(self, message: Loaded) -> None:
         self.load_result = message.result
         self.by_id = {a.id: a for a in message.result.articles}
-        self.articles = message.result.articles
+        self.articles = sort_articles(message.result.articles, self.newest_first)
+
+    def watch_newest_first(self, newest_first: bool) -> None:
+        if self.articles:
+            self.articles = sort_articles(self.articles, newest_first)
+        self.query_one("#status", Static).update(self._status_text())
+
+    def action_toggle_sort(self) -> None:
+        self.newest_first = not self.newest_first
 
     def watch_articles(self, articles: list[Article]) -> None:
-        self.query_one(ArticleList).articles = articles
-        self.current = articles[0] if articles else None
+        article_list = self.query_one(ArticleList)
+        article_list.articles = articles
+        keep = self.current if self.current in articles else None
+        self.current = keep or (articles[0] if articles else None)
+        if self.current is not None:
+            article_list.move_to(self.current.id)
         self.query_one("#status", Static).update(self._status_text())
 
     def watch_current(self, article: Article | None) -> None:
@@ -72,7 +86,7 @@ class MainScreen(Screen[None]):
         result = self.load_result
         if result is None:
             return "Loading…"
-        text = f"{len(result.articles)} articles"
+        text = f"{len(result.articles)} articles · {'newest' if self.newest_first else 'oldest'} first"
         if result.skipped:
             text += f" · {len(result.skipped)} files skipped"
         return text

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.message import Message
 from textual.reactive import var
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowDoesNotExist
 
 from newsreader.core.article import Article
 
@@ -39,6 +40,13 @@ class ArticleList(DataTable[Text]):
                 Text(article.source or "", no_wrap=True, overflow="ellipsis"),
                 key=article.id,
             )
+
+    def move_to(self, article_id: str) -> None:
+        """Put the cursor on ``article_id`` if it is listed."""
+        try:
+            self.move_cursor(row=self.get_row_index(article_id), animate=False)
+        except RowDoesNotExist:  # not in this list
+            pass
 
     @property
     def highlighted_id(self) -> str | None:

@@ -12,7 +12,7 @@ from newsreader.core.article import Article
 
 
 def metadata_line(article: Article) -> str:
-    parts = []
+    parts = [article.kicker] if article.kicker else []
     if article.source:
         parts.append(article.source)
     if article.author and article.author != article.source:
@@ -41,5 +41,8 @@ class ArticleView(VerticalScroll, can_focus=True):
             return
         self.query_one("#title", Static).update(Content(article.title))
         self.query_one("#meta", Static).update(Content(metadata_line(article)))
-        self.query_one("#body", Static).update(Content(article.body))
+        body = Content(article.body)
+        for start, end in article.boilerplate:  # credits, counters, bylines: kept, but dimmed
+            body = body.stylize("dim", start, end)
+        self.query_one("#body", Static).update(body)
         self.scroll_home(animate=False)

@@ -1,0 +1,45 @@
+"""Decoding and the documented removals."""
+
+import pytest
+
+from newsreader.core.textclean import BinaryFile, clean_text, decode_bytes
+
+GERMAN = "Größe „Zitat“ – 5 € für Müßiggänger"
+
+
+def test_utf8_with_and_without_bom():
+    assert decode_bytes(GERMAN.encode("utf-8")).text == GERMAN
+    with_bom = decode_bytes(b"\xef\xbb\xbf" + GERMAN.encode("utf-8"))
+    assert with_bom.text == GERMAN and not with_bom.redecoded
+
+
+def test_invalid_utf8_falls_back_to_cp1252_not_latin1():
+    decoded = decode_bytes(GERMAN.encode("cp1252"))
+    assert decoded.redecoded and decoded.encoding == "cp1252"
+    assert decoded.text == GERMAN  # „ “ – € are cp1252-only: latin-1 would give C1 controls
+
+
+def test_cp1252_undefined_bytes_do_not_fail():
+    decoded = decode_bytes("Maß ".encode("cp1252") + b"\x81\x8d")
+    assert decoded.redecoded
+    assert clean_text(decoded.text) == "Maß "
+
+
+def test_utf16_with_bom():
+    assert decode_bytes(GERMAN.encode("utf-16")).text == GERMAN
+
+
+def test_binary_is_refused():
+    with pytest.raises(BinaryFile):
+        decode_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+
+
+def test_line_endings_soft_hyphens_zero_width_nbsp():
+    raw = "Zei\u00adle eins\r\nzwei\rdrei\u200b\u200c\u200d\u2060\ufeff Ende\u00a0hier\u202fda"
+    assert clean_text(raw) == "Zeile eins\nzwei\ndrei Ende hier da"
+
+
+def test_terminal_controls_removed_whole():
+    raw = ("a\x1b[2Jb\x1b]0;pwned title\x07c\x1bP1;2|secret\x1b\\d\x9b31me\x9d8;;http://x\x9cf"
+           "\x00g\x07h\x7fi\x85j\tk\nl\u202eevil\u202c")
+    assert clean_text(raw) == "abcdefghij\tk\nlevil"

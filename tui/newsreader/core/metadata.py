@@ -1,0 +1,240 @@
+"""Title, source, author and boilerplate of an article's text, by general rules of German news.
+
+Nothing here knows any particular article: the rules describe how news pages are laid out
+(photo credits, gallery counters, bylines, datelines, publication stamps, kickers).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+MAX_TITLE = 140
+MAX_HEADLINE = 180
+
+# News agencies, as they are written in credits and datelines. Matched case-insensitively.
+AGENCIES = {
+    "reuters": "Reuters", "dpa": "dpa", "afp": "AFP", "ap": "AP", "apa": "APA", "kna": "KNA",
+    "epd": "epd", "sda": "SDA", "keystone-sda": "Keystone-SDA", "ddp": "ddp", "dts": "dts",
+    "bloomberg": "Bloomberg", "interfax": "Interfax", "tass": "TASS", "xinhua": "Xinhua",
+    "yonhap": "Yonhap", "ansa": "ANSA", "efe": "EFE", "kyodo": "Kyodo", "dapd": "dapd",
+    "ots": "OTS", "aap": "AAP", "upi": "UPI", "dpa-afx": "dpa-AFX", "sid": "SID",
+}
+
+_PHOTO = re.compile(
+    r"^\(?\s*(?:Fotos?|Bild(?:er|quelle)?|Quelle|Foto\s*&\s*Text|Grafik|Video|Image|Photo|Credit)\s*:"
+    r"|^(?:©|\(c\)|Copyright\b)"
+    r"|(?:picture[- ]alliance|Getty Images|imago images|IMAGO|REUTERS/|AFP/|AP Photo|Shutterstock|iStock)",
+    re.IGNORECASE,
+)
+_GALLERY = re.compile(r"^(?:\d{1,3}\s*/\s*\d{1,3}|Bild\s+\d+\s+von\s+\d+|\d{1,3}\s+Bilder?)$", re.IGNORECASE)
+_NAME_WORD = r"[A-ZÄÖÜ][\w'’.\-]*"
+_NAME = rf"{_NAME_WORD}(?:\s+(?:von|van|de|der|zu|di|da|del|bin)?\s*{_NAME_WORD}){{0,4}}"
+_BYLINE = re.compile(rf"^(?:[Vv]on|Ein (?:Bericht|Kommentar) von|Autor(?:in)?:)\s+(?P<names>{_NAME}(?:\s*(?:,|und|&)\s*{_NAME})*)"
+                     rf"(?:\s*[,/|]\s*(?P<where>[\w .:]+))?\.?$")
+_TRAILING_BYLINE = re.compile(rf"\s+Von\s+(?P<names>{_NAME}(?:\s*(?:,|und|&)\s*{_NAME})*)\s*$")
+_DATELINE = re.compile(r"^(?P<place>[A-ZÄÖÜ][\wÄÖÜäöüß.\-/ ]{1,40}?)\s*\((?P<agency>[^()]{2,40})\)\s*[-–—:]\s*")
+_CREDIT_TAIL = re.compile(r"\((?P<who>[\w\-, /]{2,60}?)(?:,\s*[\d.]+)?\)\s*$")
+_SCRAPER = re.compile(
+    r"^(?:Mehr zum Thema|Lesen Sie (?:auch|mehr)|Weiterlesen|Teilen|Drucken|Zur Startseite|Kommentare?\b|"
+    r"Anzeige|Werbung|Artikel teilen|Newsletter|Jetzt abonnieren|Cookie|Hinweis:|Folgen Sie uns|"
+    r"Empfohlener redaktioneller Inhalt|Mehr anzeigen|Zum Artikel|Startseite\b)",
+    re.IGNORECASE,
+)
+# Lines that are never a headline: a stamp or date alone, code or markup remnants, labels.
+_STAMP_LINE = re.compile(r"^(?:(?:Stand|Veröffentlicht|Aktualisiert|Erstellt|Publiziert|Datum|Erschienen)\b"
+                         r"|(?:Mo|Di|Mi|Do|Fr|Sa|So|Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag)\.?,?\s+\d"
+                         r"|\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b|\d{1,2}:\d{2}\s*Uhr)", re.IGNORECASE)
+_CODE_LINE = re.compile(r"[{};<>]|^\||\|$|^(?:window\.|var |let |const |function\b|@media|\.[\w-]+\s*\{|//)")
+
+
+def _is_credit(line: str) -> bool:
+    """A photo credit or caption line (a long line is a paragraph, whatever it mentions)."""
+    return len(line) <= 400 and _PHOTO.search(line) is not None
+
+
+def _not_headline(line: str) -> bool:
+    if len(line) > MAX_HEADLINE:
+        return _CODE_LINE.search(line[:200]) is not None
+    words = re.findall(r"[^\W\d_]{2,}", line)
+    return (len(words) < 2 or _STAMP_LINE.match(line) is not None or _CODE_LINE.search(line) is not None
+            or sum(map(len, words)) < 0.5 * len(line))
+
+
+_FUNCTION_WORDS = {
+    "in", "im", "an", "am", "auf", "aus", "bei", "beim", "mit", "nach", "von", "vom", "vor", "zu", "zum",
+    "zur", "für", "gegen", "über", "unter", "um", "ohne", "durch", "der", "die", "das", "den", "dem",
+    "des", "ein", "eine", "einer", "eines", "einem", "einen", "und", "oder", "&", "-", "–", "nach",
+}
+_ABBREVIATIONS = {
+    "z", "b", "bzw", "ca", "dr", "prof", "st", "nr", "mio", "mrd", "vgl", "usw", "etc", "inkl", "ggf",
+    "u", "a", "o", "s", "d", "h", "i", "e", "evtl", "sog", "jh", "jhd", "abs", "art", "bzgl", "min",
+    "max", "tel", "str", "hr", "fr", "hl", "gen", "mr", "mrs", "ms", "co", "corp", "inc", "ltd",
+    "jan", "feb", "mär", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov", "dez", "kap",
+}
+_SENTENCE_END = re.compile(r"[.!?…]+[\"“”'’»«)]*(?=\s+[\"„“»(]?[A-ZÄÖÜ0-9])")
+
+
+def agency_name(text: str) -> str | None:
+    """The canonical agency name if ``text`` names one agency ("Reuters", "dpa/AFP" → first)."""
+    for part in re.split(r"[/,]|\bund\b", text):
+        name = AGENCIES.get(part.strip().lower())
+        if name:
+            return name
+    return None
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence, not cut at ordinals ("75. Jahrestag"), dates or abbreviations."""
+    for m in _SENTENCE_END.finditer(text):
+        before = text[: m.start()].rsplit(None, 1)
+        word = before[-1] if before else ""
+        stem = word.lower().strip("\"„“(").split(".")[-1]
+        if m.group().startswith(".") and (word[-1:].isdigit() or stem in _ABBREVIATIONS or len(stem) == 1):
+            continue
+        return text[: m.end()].strip()
+    return text.strip()
+
+
+def shorten(text: str, limit: int = MAX_TITLE) -> str:
+    """At most ``limit`` characters, cut at a word boundary with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:–-— ")
+    return cut + "…"
+
+
+def split_kicker(line: str) -> tuple[str | None, str]:
+    """Split "Kicker Noun Phrase Headline with a verb" (a kicker run into its headline when the
+    line breaks were lost) at the longest leading noun phrase that is followed by a capitalised
+    word, if what follows reads like a sentence (has a lower-case content word)."""
+    words = line.split()
+    best = None
+    for i in range(2, min(len(words) - 2, 9)):
+        head, rest = words[:i], words[i:]
+        if not rest[0][:1].isupper():
+            continue
+        if any(w[:1].islower() and w.lower() not in _FUNCTION_WORDS for w in head):
+            break  # the head stopped being a noun phrase
+        if any(w[:1].islower() and w.lower() not in _FUNCTION_WORDS for w in rest):
+            best = i
+    if best is None:
+        return None, line
+    return " ".join(words[:best]), " ".join(words[best:])
+
+
+@dataclass(slots=True)
+class TextMeta:
+    title: str = ""
+    body: str = ""
+    kicker: str | None = None
+    source: str | None = None
+    author: str | None = None
+    boilerplate: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _people(names: str) -> str:
+    return ", ".join(p.strip() for p in re.split(r"\s*(?:,|\bund\b|&)\s*", names) if p.strip())
+
+
+def clean_author(value: str | None) -> str | None:
+    """A person's or desk's name, or None for what is not one (URLs, e-mail addresses, handles)."""
+    if not value:
+        return None
+    value = " ".join(value.split())
+    if re.search(r"https?:|www\.|@|/|\.(?:de|com|at|ch|net|org)\b", value, re.IGNORECASE) or len(value) > 80:
+        return None
+    return value
+
+
+def _take_byline(names: str, meta: TextMeta) -> None:
+    agency = agency_name(names)
+    if agency:
+        meta.source = meta.source or agency
+    else:
+        meta.author = meta.author or _people(names)
+
+
+def analyse_text(text: str, title: str | None = None) -> TextMeta:
+    """Find title, kicker, source, author and boilerplate lines of a plain article text.
+    ``title`` (from metadata) wins; otherwise the headline, else the first sentence."""
+    from newsreader.core.dates import find_stamp  # local: dates imports nothing from here
+
+    meta = TextMeta()
+    lines = text.split("\n")
+    offsets, pos = [], 0
+    for line in lines:
+        offsets.append(pos)
+        pos += len(line) + 1
+    paragraphs = sum(1 for line in lines if line.strip())
+
+    headline_index: int | None = None
+    headline = ""
+    for i, raw in enumerate(lines[:40]):
+        line = raw.strip()
+        if not line:
+            continue
+        if _is_credit(line) or _GALLERY.match(line) or _SCRAPER.match(line):
+            continue
+        byline = _BYLINE.match(line)
+        if byline and len(line) <= 80 or _not_headline(line):
+            continue
+        if title is None and paragraphs > 1 and len(line) <= MAX_HEADLINE and first_sentence(line) == line:
+            headline_index, headline = i, line
+        break
+
+    # Bylines, credits, counters and datelines in the lead; boilerplate is kept, marked for dimming.
+    for i, raw in enumerate(lines[:40]):
+        line = raw.strip()
+        if not line or i == headline_index:
+            continue
+        byline = _BYLINE.match(line)
+        if byline and len(line) <= 80:
+            _take_byline(byline["names"], meta)
+            meta.boilerplate.append((offsets[i], offsets[i] + len(raw)))
+        elif _is_credit(line) or _GALLERY.match(line) or _SCRAPER.match(line):
+            meta.boilerplate.append((offsets[i], offsets[i] + len(raw)))
+            credit = re.match(r"^(?:©|\(c\))\s*([\w\-/]+)", line, re.IGNORECASE)
+            if credit and agency_name(credit.group(1)):
+                meta.source = meta.source or agency_name(credit.group(1))
+        else:
+            dateline = _DATELINE.match(line)
+            if dateline and agency_name(dateline["agency"]):
+                meta.source = meta.source or agency_name(dateline["agency"])
+    tail = text.rstrip()[-120:]
+    credit = _CREDIT_TAIL.search(tail)
+    if credit and agency_name(credit["who"]):
+        meta.source = meta.source or agency_name(credit["who"])
+
+    cut = (0, 0)  # the headline line leaves the body: it is shown as the title
+    if title is not None:
+        meta.title = shorten(title)
+    elif headline_index is not None:
+        trailing = _TRAILING_BYLINE.search(headline)
+        if trailing:
+            _take_byline(trailing["names"], meta)
+            headline = headline[: trailing.start()].strip()
+        stamp = find_stamp(headline)
+        if stamp:
+            headline = headline[: stamp[1][0]].strip()
+            meta.kicker, headline = split_kicker(headline)
+        meta.title = shorten(headline.rstrip(" :–-"))
+        start = offsets[headline_index]
+        end = start + len(lines[headline_index]) + 1
+        while start and end < len(text) and text[end] == "\n":
+            end += 1  # lines above stay: do not leave a gap of blank lines behind
+        cut = (start, end)
+    if not meta.title:
+        lead = next((line.strip() for line in lines if line.strip() and not _is_credit(line)
+                     and not _not_headline(line.strip()) and not _BYLINE.match(line.strip())), None)
+        lead = lead or next((line.strip() for line in lines if line.strip()), text)
+        meta.title = shorten(first_sentence(lead))
+
+    removed = cut[1] - cut[0]
+    body = text[: cut[0]] + text[cut[1] :]
+    spans = [(s - removed, e - removed) if s >= cut[1] else (s, e) for s, e in meta.boilerplate]
+    lead_blank = len(body) - len(body.lstrip("\n"))
+    meta.body = body.strip("\n").rstrip()
+    meta.boilerplate = [(s - lead_blank, e - lead_blank) for s, e in spans if s >= lead_blank]
+    return meta
