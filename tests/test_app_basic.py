@@ -102,3 +102,15 @@ async def test_boilerplate_is_dimmed_in_the_reader(tmp_path: Path):
         body = app.screen.query_one(ArticleView).query_one("#body", Static).content
         dim = [body.plain[s.start:s.end] for s in body.spans if "dim" in str(s.style)]
         assert dim == ["(Foto: Agentur)"]
+
+
+async def test_title_column_fills_the_list_and_source_stays_visible():
+    app = NewsReaderApp()
+    for width in (120, 200):
+        async with app.run_test(size=(width, 36)) as pilot:
+            await started(app, pilot)
+            table = app.screen.query_one(ArticleList)
+            widths = [c.get_render_width(table) for c in table.columns.values()]
+            assert sum(widths) <= table.scrollable_content_region.width
+            assert widths[1] >= table.scrollable_content_region.width - widths[0] - widths[2] - 3
+        app = NewsReaderApp()

@@ -30,13 +30,13 @@ class ArticleDate:
             return f"{v.year:04d}-{v.month:02d}-{v.day:02d}"
         return f"{v.year:04d}-{v.month:02d}-{v.day:02d}T{v.hour:02d}:{v.minute:02d}"
 
-    def display(self) -> str:
+    def display(self, with_time: bool = True) -> str:
         """Short human form at its precision; inferred dates carry a leading ``~``."""
         v = self.value
         month = _MONTHS_DE[v.month - 1]
         if self.precision == "month":
             text = f"{month} {v.year}"
-        elif self.precision == "day":
+        elif self.precision == "day" or not with_time:
             text = f"{v.day:02d} {month} {v.year}"
         else:
             text = f"{v.day:02d} {month} {v.year} {v.hour:02d}:{v.minute:02d}"

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.message import Message
 from textual.reactive import var
 from textual.widgets import DataTable
-from textual.widgets.data_table import RowDoesNotExist
+from textual.widgets.data_table import ColumnKey, RowDoesNotExist
 
 from newsreader.core.article import Article
 
@@ -26,14 +26,26 @@ class ArticleList(DataTable[Text]):
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
 
     def on_mount(self) -> None:
-        self.add_column("Date", key="date", width=17)
-        self.add_column("Title", key="title")
-        self.add_column("Source", key="source", width=14)
+        self.add_column("Date", key="date", width=12)
+        self.add_column("Title", key="title", width=40)
+        self.add_column("Source", key="source", width=10)
+
+    def on_resize(self) -> None:
+        """The title column takes the width the date and source columns leave."""
+        fixed = sum(c.get_render_width(self) for key, c in self.columns.items() if key.value != "title")
+        title = self.columns[ColumnKey("title")]
+        title.width = max(12, self.scrollable_content_region.width - fixed - 2 * self.cell_padding - 1)
+        # DataTable has no public call to re-measure after a width change; this flag is what
+        # its own add_column sets.
+        self._require_update_dimensions = True
+        self.refresh()
 
     def watch_articles(self, articles: list[Article]) -> None:
         self.clear()
         for article in articles:
-            date = Text(article.date.display() if article.date else "undated", style="dim" if not article.date else "")
+            # The list shows the day at most; the reader's metadata line has the time.
+            date = Text(article.date.display(with_time=False) if article.date else "undated",
+                        style="" if article.date else "dim")
             self.add_row(
                 date,
                 Text(article.title, no_wrap=True, overflow="ellipsis"),
