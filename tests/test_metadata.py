@@ -73,3 +73,13 @@ def test_entities_from_naive_tag_strip_are_unescaped():
 def test_stamp_and_code_lines_are_not_headlines():
     meta = analyse_text("Mo, 11:41 Uhr\n\nwindow.x = {a: 1};\n\nStadt eröffnet neuen Park\n\nDer Park …")
     assert meta.title == "Stadt eröffnet neuen Park"
+
+
+def test_kicker_headline_and_stamp_on_separate_lines():
+    text = "Streit um den Haushalt\n\nLindner legt neuen Entwurf vor\n\nStand: 03.11.2023 18:45 Uhr\n\nDer Finanzminister …\n\nMehr."
+    meta = analyse_text(text)
+    assert (meta.kicker, meta.title) == ("Streit um den Haushalt", "Lindner legt neuen Entwurf vor")
+    assert meta.body.startswith("Stand: 03.11.2023")
+    assert [meta.body[s:e] for s, e in meta.boilerplate] == ["Stand: 03.11.2023 18:45 Uhr"]
+    article = parse_plain_text(text)
+    assert (article.title, article.date.iso(), article.date.inferred) == ("Lindner legt neuen Entwurf vor", "2023-11-03T18:45", False)

@@ -193,7 +193,7 @@ def analyse_text(text: str, title: str | None = None) -> TextMeta:
         if byline and len(line) <= 80:
             _take_byline(byline["names"], meta)
             meta.boilerplate.append((offsets[i], offsets[i] + len(raw)))
-        elif _is_credit(line) or _GALLERY.match(line) or _SCRAPER.match(line):
+        elif _is_credit(line) or _GALLERY.match(line) or _SCRAPER.match(line) or (len(line) <= 60 and _STAMP_LINE.match(line)):
             meta.boilerplate.append((offsets[i], offsets[i] + len(raw)))
             credit = re.match(r"^(?:©|\(c\))\s*([\w\-/]+)", line, re.IGNORECASE)
             if credit and agency_name(credit.group(1)):
@@ -206,6 +206,16 @@ def analyse_text(text: str, title: str | None = None) -> TextMeta:
     credit = _CREDIT_TAIL.search(tail)
     if credit and agency_name(credit["who"]):
         meta.source = meta.source or agency_name(credit["who"])
+
+    # "Kicker\nHeadline\nStand: …" on separate lines: the first short line is the kicker.
+    kicker_index: int | None = None
+    if headline_index is not None:
+        following = [i for i in range(headline_index + 1, min(len(lines), headline_index + 6)) if lines[i].strip()]
+        if len(following) >= 2 and _STAMP_LINE.match(lines[following[1]].strip()):
+            second = lines[following[0]].strip()
+            if len(second) <= MAX_HEADLINE and not _not_headline(second) and first_sentence(second) == second:
+                kicker_index, headline_index = headline_index, following[0]
+                meta.kicker, headline = headline.rstrip(" :"), second
 
     cut = (0, 0)  # the headline line leaves the body: it is shown as the title
     if title is not None:
@@ -220,8 +230,8 @@ def analyse_text(text: str, title: str | None = None) -> TextMeta:
             headline = headline[: stamp[1][0]].strip()
             meta.kicker, headline = split_kicker(headline)
         meta.title = shorten(headline.rstrip(" :–-"))
-        start = offsets[headline_index]
-        end = start + len(lines[headline_index]) + 1
+        start = offsets[headline_index if kicker_index is None else kicker_index]
+        end = offsets[headline_index] + len(lines[headline_index]) + 1
         while start and end < len(text) and text[end] == "\n":
             end += 1  # lines above stay: do not leave a gap of blank lines behind
         cut = (start, end)
