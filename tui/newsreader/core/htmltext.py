@@ -221,6 +221,6 @@ def _keep(blocks: list[_Block]) -> list[str]:
 
 
 def looks_like_html(text: str) -> bool:
-    head = text[:2000].lstrip().lower()
-    return head.startswith(("<!doctype html", "<html", "<?xml version")) and "<html" in text[:5000].lower() \
-        or head.startswith("<!doctype html") or bool(re.match(r"<(html|head|body)\b", head))
+    head = text[:5000].lstrip().lower()
+    return (head.startswith("<!doctype html") or re.match(r"<(html|head|body)\b", head) is not None
+            or head.startswith("<?xml") and "<html" in head)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from newsreader.core.dates import find_stamp
+
 MAX_TITLE = 140
 MAX_HEADLINE = 180
 
@@ -159,8 +161,6 @@ def _take_byline(names: str, meta: TextMeta) -> None:
 def analyse_text(text: str, title: str | None = None) -> TextMeta:
     """Find title, kicker, source, author and boilerplate lines of a plain article text.
     ``title`` (from metadata) wins; otherwise the headline, else the first sentence."""
-    from newsreader.core.dates import find_stamp  # local: dates imports nothing from here
-
     meta = TextMeta()
     lines = text.split("\n")
     offsets, pos = [], 0

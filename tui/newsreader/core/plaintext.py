@@ -25,7 +25,7 @@ def build_article(body: str, *, title: str | None = None, date: ArticleDate | No
         return None
     title = " ".join(title.split()) if title and title.strip() else None
     meta = analyse_text(body, title=title)
-    stamp = find_stamp(body if title is not None else meta.title + "\n" + body)
+    stamp = find_stamp(body)  # the full text: a stamp may stand on the headline line
     when = refine(date, stamp[0] if stamp else None)
     text = meta.body if title is None else body
     if when is None:

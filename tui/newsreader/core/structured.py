@@ -98,14 +98,14 @@ def parse_json(text: str) -> list[Article]:
     try:
         records = list(_records(json.loads(text)))
     except json.JSONDecodeError as whole_error:
-        records, bad = [], 0
+        records = []
         for line in text.splitlines():
             if not line.strip():
                 continue
             try:
                 records.extend(_records(json.loads(line)))
             except json.JSONDecodeError:
-                bad += 1
+                continue  # one broken line does not cost the others
         if not records:
             raise NotArticles(f"invalid JSON ({whole_error.msg} at line {whole_error.lineno})") from None
     except RecursionError:
