@@ -88,7 +88,7 @@ def parse_meta_date(raw: object) -> ArticleDate | None:
     return _parse_with_dateutil(text)
 
 
-def _parse_with_dateutil(text: str, inferred: bool = False) -> ArticleDate | None:
+def _parse_with_dateutil(text: str) -> ArticleDate | None:
     """Parse twice with different defaults: a field that follows the default was not given."""
     try:
         first, second = (du_parser.parse(text, parserinfo=_INFO, default=d, fuzzy=False) for d in _DEFAULTS)
@@ -102,8 +102,7 @@ def _parse_with_dateutil(text: str, inferred: bool = False) -> ArticleDate | Non
         precision = "day"
     else:
         precision = "minute"
-    return _make(first.year, first.month, first.day, first.hour, first.minute,
-                 precision=precision, inferred=inferred)
+    return _make(first.year, first.month, first.day, first.hour, first.minute, precision=precision)
 
 
 # A full date in German text: "16. Januar 2024", "16. Jan. 2024", "16.01.2024", "16.1.24" is too
@@ -114,8 +113,10 @@ _TEXT_DATE = re.compile(
     r"(?:,?\s*(?:um\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:\s*Uhr)?\b)?",
     re.IGNORECASE,
 )
+# The words that open a publication stamp ("Zuletzt aktualisiert" ends in one of them).
+STAMP_WORDS = "Stand|Veröffentlicht|Aktualisiert|Erstellt|Publiziert|Datum|Erschienen"
 _STAMP = re.compile(
-    r"\b(?:Stand|Veröffentlicht|Aktualisiert|Zuletzt aktualisiert|Erstellt|Publiziert|Datum|Erschienen)"
+    rf"\b(?:{STAMP_WORDS})"
     r"(?:\s+(?:am|vom))?\s*:?\s*(?:(?:Mo|Di|Mi|Do|Fr|Sa|So)\w*,?\s*)?$",
     re.IGNORECASE,
 )

@@ -14,9 +14,8 @@ MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown"}
 JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-SUPPORTED = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | JSON_SUFFIXES | FEED_SUFFIXES | HTML_SUFFIXES
 
-__all__ = ["NotArticles", "SUPPORTED", "parse_document"]
+__all__ = ["NotArticles", "parse_document"]
 
 
 def parse_document(text: str, path: Path) -> list[Article]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from newsreader.core.dates import find_stamp
+from newsreader.core.dates import STAMP_WORDS, find_stamp
 
 MAX_TITLE = 140
 MAX_HEADLINE = 180
@@ -44,7 +44,7 @@ _SCRAPER = re.compile(
     re.IGNORECASE,
 )
 # Lines that are never a headline: a stamp or date alone, code or markup remnants, labels.
-_STAMP_LINE = re.compile(r"^(?:(?:Stand|Veröffentlicht|Aktualisiert|Erstellt|Publiziert|Datum|Erschienen)\b"
+_STAMP_LINE = re.compile(rf"^(?:(?:{STAMP_WORDS})\b"
                          r"|(?:Mo|Di|Mi|Do|Fr|Sa|So|Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag)\.?,?\s+\d"
                          r"|\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b|\d{1,2}:\d{2}\s*Uhr)", re.IGNORECASE)
 _CODE_LINE = re.compile(r"[{};<>]|^\||\|$|^(?:window\.|var |let |const |function\b|@media|\.[\w-]+\s*\{|//)")

@@ -27,7 +27,7 @@ def build_article(body: str, *, title: str | None = None, date: ArticleDate | No
     meta = analyse_text(body, title=title)
     stamp = find_stamp(body)  # the full text: a stamp may stand on the headline line
     when = refine(date, stamp[0] if stamp else None)
-    text = meta.body if title is None else body
+    text = meta.body  # without the headline line; the whole body when the format gave a title
     if when is None:
         captions = [text[s:e] for s, e in meta.boilerplate] if title is None else []
         when = infer_date(text, captions)

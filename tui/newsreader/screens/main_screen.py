@@ -64,8 +64,9 @@ class MainScreen(Screen[None]):
 
     def watch_newest_first(self, newest_first: bool) -> None:
         if self.articles:
-            self.articles = sort_articles(self.articles, newest_first)
-        self.query_one("#status", Static).update(self._status_text())
+            self.articles = sort_articles(self.articles, newest_first)  # watch_articles updates the status
+        else:
+            self.query_one("#status", Static).update(self._status_text())
 
     def action_toggle_sort(self) -> None:
         self.newest_first = not self.newest_first
