@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP_RUN  := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test bench clean
+.PHONY: run test bench train-ner clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ test: $(STAMP_TEST)
 
 bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/run_all.py
+
+# Reproduces tui/newsreader/core/ner/model/ from ../shared/ner (about 5 minutes on 2 cores).
+train-ner: $(STAMP_TEST)
+	$(BIN)/python -m pip install --quiet -e '.[test,train]'
+	$(BIN)/python -m newsreader.ner.train --data ../shared/ner
+	$(BIN)/python docs/ner_report.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-BENCHES = ["bench_load"]
+BENCHES = ["bench_load", "bench_ner"]
 
 
 def main() -> int:

@@ -114,3 +114,31 @@ async def test_title_column_fills_the_list_and_source_stays_visible():
             assert sum(widths) <= table.scrollable_content_region.width
             assert widths[1] >= table.scrollable_content_region.width - widths[0] - widths[2] - 3
         app = NewsReaderApp()
+
+
+async def entities_ready(app: NewsReaderApp, pilot) -> None:
+    for _ in range(200):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if app.screen.entities is not None:
+            return
+    raise AssertionError("entities never arrived")
+
+
+async def test_entities_are_highlighted_per_type_in_the_reader(tmp_path: Path):
+    (tmp_path / "a.txt").write_text(
+        "Treffen in Paris\n\nBundeskanzler Olaf Scholz hat am Montag in Paris den französischen "
+        "Präsidenten Emmanuel Macron getroffen. Scholz sprach über die Ukraine.", encoding="utf-8")
+    app = NewsReaderApp([str(tmp_path)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await entities_ready(app, pilot)
+        view = app.screen.query_one(ArticleView)
+        assert view.entities is not None
+        body = view.query_one("#body", Static).content
+        styled = {body.plain[s.start:s.end]: s.style for s in body.spans}
+        per_style = view.get_visual_style("entity-per", partial=True)
+        loc_style = view.get_visual_style("entity-loc", partial=True)
+        assert styled["Olaf Scholz"] == per_style
+        assert styled["Paris"] == loc_style
+        assert per_style != loc_style
+        assert per_style.bold and loc_style.underline  # told apart without colour too

@@ -37,6 +37,12 @@ def test_wheel_contains_styles_and_seeds(wheel: Path):
             assert zf.read(f"newsreader/_bundled/seeds/{seed.name}") == seed.read_bytes()
 
 
+def test_wheel_contains_the_entity_model(wheel: Path):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for f in ("de-ner.crfsuite", "gazetteer.json", "clusters.tsv.gz", "metrics.json"):
+        assert f"newsreader/core/ner/model/{f}" in names
+
+
 def test_installed_wheel_runs_outside_checkout(wheel: Path, tmp_path: Path):
     """A fresh venv gets the wheel (its dependencies are taken from this test environment, so the
     test needs no network); then, from a folder outside the repo, the console script answers
@@ -65,15 +71,19 @@ assert "_bundled" in str(Path(NewsReaderApp.CSS_PATH[0])), NewsReaderApp.CSS_PAT
 async def main():
     app = NewsReaderApp()
     async with app.run_test() as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        for _ in range(200):  # loading, then entities in a second worker
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if app.screen.entities is not None:
+                break
         view = app.screen.query_one(ArticleView)
         print(newsreader.__file__)
-        print(len(app.screen.articles), view.article is not None)
+        ents = app.screen.entities
+        print(len(app.screen.articles), view.article is not None, bool(ents and ents.entities))
 asyncio.run(main())
 """
     run = subprocess.run([py, "-c", script], cwd=outside, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     module_file, summary = run.stdout.strip().splitlines()
     assert str(env_dir) in module_file  # the installed copy, not the checkout
-    assert summary == "5 True"
+    assert summary == "5 True True"  # articles, the reader shows one, entities recognised

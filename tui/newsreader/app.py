@@ -14,9 +14,10 @@ class NewsReaderApp(App[None]):
     CSS_PATH = [str(p) for p in stylesheets()]
     BINDINGS = [Binding("q", "quit", "Quit", id="quit")]
 
-    def __init__(self, paths: list[str] | None = None) -> None:
+    def __init__(self, paths: list[str] | None = None, ner: str | None = None) -> None:
         super().__init__()
         self.paths = list(paths) if paths else [str(seeds_dir())]
+        self.ner = ner
 
     def get_default_screen(self) -> MainScreen:
-        return MainScreen(self.paths)
+        return MainScreen(self.paths, ner=self.ner)

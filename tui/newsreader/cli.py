@@ -20,7 +20,9 @@ With no PATH it opens the articles bundled with newsreader; otherwise the given 
 (folders are read recursively).
 
 subcommands (newsreader COMMAND --help for each):
-  list [PATH…] [--json]    list the articles with title, date, source and path"""
+  list [PATH…] [--json]          list the articles with title, date, source and path
+  show ID|PATH [PATH…] [--json]  one article with its named entities
+  entities [PATH…] [--json]      the people, places, organisations and other names in a collection"""
 
 
 def _tui_parser() -> argparse.ArgumentParser:
@@ -28,7 +30,36 @@ def _tui_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders of articles")
     parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
+    _add_ner_option(parser)
     return parser
+
+
+def _add_ner_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ner", metavar="BACKEND",
+                        help="entity recognizer: 'crf' (built in, default) or 'spacy:MODEL' for a spaCy "
+                             "model you installed; default from the config file")
+
+
+def _recognizer(spec: str | None):
+    from newsreader.core.config import load_config
+    from newsreader.core.ner import get_recognizer
+
+    cfg = load_config()
+    for notice in cfg.notices:
+        print(f"newsreader: {notice}", file=sys.stderr)
+    recognizer, message = get_recognizer(spec or cfg.ner)
+    if message:
+        print(f"newsreader: {message}", file=sys.stderr)
+    return recognizer
+
+
+def _analyse(articles, spec: str | None):
+    from newsreader.core.ner.collection import analyse, default_cache
+
+    result = analyse(articles, _recognizer(spec), default_cache())
+    for notice in result.notices:
+        print(f"newsreader: {notice}", file=sys.stderr)
+    return result
 
 
 def _paths_or_seeds(paths: list[str]) -> list[str]:
@@ -71,7 +102,81 @@ def cmd_list(argv: list[str]) -> int:
     return 0 if articles else 1
 
 
-SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {"list": cmd_list}
+def cmd_show(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="newsreader show",
+                                     description="One article with its named entities. TARGET is an article id "
+                                                 "(looked up in PATHs, default the bundled seeds) or a file.")
+    parser.add_argument("target", metavar="ID|PATH")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="collection to look the id up in")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    _add_ner_option(parser)
+    args = parser.parse_args(argv)
+
+    from pathlib import Path
+
+    from newsreader.core.loader import load_paths
+
+    is_file = Path(args.target).exists()
+    paths = [args.target, *args.paths] if is_file else _paths_or_seeds(args.paths)
+    result = load_paths(paths)
+    _report_skipped(result)
+    if is_file:
+        target = str(Path(args.target))
+        matches = [a for a in result.articles if any(Path(p) == Path(target) or p.startswith(target.rstrip("/") + "/")
+                                                     for p in a.paths)]
+    else:
+        matches = [a for a in result.articles if a.id == args.target or (len(args.target) >= 4 and a.id.startswith(args.target))]
+    if not matches:
+        print(f"newsreader: no article {args.target!r} (an id from `newsreader list --json`, or a file)",
+              file=sys.stderr)
+        return 1
+    ents = _analyse(result.articles, args.ner)
+    from newsreader.core.ner.collection import mention_json
+
+    for article in matches:
+        found = ents.by_article[article.id]
+        if args.json:
+            data = article.to_json() | {"body": article.body,
+                                        "entities": [mention_json(m) for m in found.body],
+                                        "title_entities": [mention_json(m) for m in found.title]}
+            sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+        else:
+            date = article.date.display() if article.date else "undated"
+            print(f"{article.title}\n{date} · {article.source or ''}\n\n{article.body}\n")
+            for m in found.title + found.body:
+                print(f"  {m.mention.type:<4} {m.mention.text}" + (f"  → {m.canonical}" if m.canonical != m.mention.text else ""))
+    return 0
+
+
+def cmd_entities(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="newsreader entities",
+                                     description="The collection's entity index: canonical name, type, aliases, "
+                                                 "articles, mention count; most widespread first.")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the bundled seeds)")
+    parser.add_argument("--json", action="store_true", help="one JSON object per line and entity")
+    parser.add_argument("--type", choices=["PER", "LOC", "ORG", "MISC"], help="only this type")
+    _add_ner_option(parser)
+    args = parser.parse_args(argv)
+
+    from newsreader.core.loader import load_paths
+
+    result = load_paths(_paths_or_seeds(args.paths))
+    _report_skipped(result)
+    ents = _analyse(result.articles, args.ner)
+    for ent in ents.entities:
+        if args.type and ent.type != args.type:
+            continue
+        if args.json:
+            sys.stdout.write(json.dumps(ent.to_json(), ensure_ascii=False) + "\n")
+        else:
+            aliases = ", ".join(a for a in sorted(ent.aliases) if a != ent.canonical)
+            print(f"{ent.type:<4} {ent.canonical:<40} {len(ent.articles):>4} articles {ent.mentions:>5} mentions"
+                  + (f"  ({aliases})" if aliases else ""))
+    return 0 if result.articles else 1
+
+
+SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {"list": cmd_list, "show": cmd_show,
+                                                      "entities": cmd_entities}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,5 +190,5 @@ def main(argv: list[str] | None = None) -> int:
     args = _tui_parser().parse_args(argv)
     from newsreader.app import NewsReaderApp  # imported late: --help/--version stay instant
 
-    NewsReaderApp(args.paths).run()
+    NewsReaderApp(args.paths, ner=args.ner).run()
     return 0

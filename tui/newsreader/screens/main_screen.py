@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header, Static
 
 from newsreader.core.article import Article, sort_articles
 from newsreader.core.loader import LoadResult, load_paths
+from newsreader.core.ner.collection import CollectionEntities
 from newsreader.widgets.article_list import ArticleList
 from newsreader.widgets.article_view import ArticleView
 
@@ -29,13 +30,21 @@ class MainScreen(Screen[None]):
             super().__init__()
             self.result = result
 
+    class EntitiesReady(Message):
+        def __init__(self, result: CollectionEntities, notices: list[str]) -> None:
+            super().__init__()
+            self.result = result
+            self.notices = notices
+
     articles: var[list[Article]] = var(list)
     current: var[Article | None] = var(None)
     newest_first: var[bool] = var(True)
 
-    def __init__(self, paths: list[str]) -> None:
+    def __init__(self, paths: list[str], ner: str | None = None) -> None:
         super().__init__()
         self.paths = paths
+        self.ner = ner
+        self.entities: CollectionEntities | None = None
         self.by_id: dict[str, Article] = {}
         self.load_result: LoadResult | None = None
 
@@ -61,6 +70,28 @@ class MainScreen(Screen[None]):
         self.load_result = message.result
         self.by_id = {a.id: a for a in message.result.articles}
         self.articles = sort_articles(message.result.articles, self.newest_first)
+        self.recognize_entities(message.result.articles)
+
+    @work(thread=True, exclusive=True, group="entities")
+    def recognize_entities(self, articles: list[Article]) -> None:
+        """Runs in a thread after the first paint: the model loads here, results come from the cache."""
+        from newsreader.core.config import load_config
+        from newsreader.core.ner import get_recognizer
+        from newsreader.core.ner.collection import analyse, default_cache
+
+        config = load_config()
+        recognizer, message = get_recognizer(self.ner or config.ner)
+        result = analyse(articles, recognizer, default_cache())
+        notices = config.notices + ([message] if message else []) + result.notices
+        self.post_message(self.EntitiesReady(result, notices))
+
+    @on(EntitiesReady)
+    def _entities_ready(self, message: EntitiesReady) -> None:
+        self.entities = message.result
+        for notice in message.notices:
+            self.notify(notice, severity="warning", markup=False, timeout=8)
+        if self.current is not None:
+            self.query_one(ArticleView).entities = self.entities.by_article.get(self.current.id)
 
     def watch_newest_first(self, newest_first: bool) -> None:
         if self.articles:
@@ -81,7 +112,9 @@ class MainScreen(Screen[None]):
         self.query_one("#status", Static).update(self._status_text())
 
     def watch_current(self, article: Article | None) -> None:
-        self.query_one(ArticleView).article = article
+        view = self.query_one(ArticleView)
+        view.article = article
+        view.entities = self.entities.by_article.get(article.id) if self.entities and article else None
 
     def _status_text(self) -> str:
         result = self.load_result

@@ -9,6 +9,7 @@ from textual.reactive import var
 from textual.widgets import Static
 
 from newsreader.core.article import Article
+from newsreader.core.ner.collection import ArticleEntities
 
 
 def metadata_line(article: Article) -> str:
@@ -26,7 +27,10 @@ def metadata_line(article: Article) -> str:
 class ArticleView(VerticalScroll, can_focus=True):
     """Shows ``article``. Untrusted text goes in as :class:`Content`, never as markup."""
 
+    COMPONENT_CLASSES = {"entity-per", "entity-loc", "entity-org", "entity-misc"}
+
     article: var[Article | None] = var(None)
+    entities: var[ArticleEntities | None] = var(None)
 
     def compose(self) -> ComposeResult:
         yield Static(id="title", markup=False)
@@ -34,15 +38,31 @@ class ArticleView(VerticalScroll, can_focus=True):
         yield Static(id="body", markup=False)
 
     def watch_article(self, article: Article | None) -> None:
+        self._show(article, self.entities)
+        self.scroll_home(animate=False)
+
+    def watch_entities(self, entities: ArticleEntities | None) -> None:
+        self._show(self.article, entities)
+
+    def _highlight(self, content: Content, mentions) -> Content:
+        for lm in mentions:
+            style = self.get_visual_style(f"entity-{lm.mention.type.lower()}", partial=True)
+            content = content.stylize(style, lm.mention.start, lm.mention.end)
+        return content
+
+    def _show(self, article: Article | None, entities: ArticleEntities | None) -> None:
         if article is None:
             self.query_one("#title", Static).update(Content("No article selected"))
             self.query_one("#meta", Static).update(Content(""))
             self.query_one("#body", Static).update(Content(""))
             return
-        self.query_one("#title", Static).update(Content(article.title))
-        self.query_one("#meta", Static).update(Content(metadata_line(article)))
+        title = Content(article.title)
         body = Content(article.body)
+        if entities is not None:
+            title = self._highlight(title, entities.title)
+            body = self._highlight(body, entities.body)
+        self.query_one("#title", Static).update(title)
+        self.query_one("#meta", Static).update(Content(metadata_line(article)))
         for start, end in article.boilerplate:  # credits, counters, bylines: kept, but dimmed
             body = body.stylize("dim", start, end)
         self.query_one("#body", Static).update(body)
-        self.scroll_home(animate=False)

@@ -1,0 +1,44 @@
+"""The user's settings: ``config.toml`` in the user config folder (see ``paths``).
+
+Known keys::
+
+    ner = "crf"                      # or "spacy:de_core_news_lg" (a spaCy model you installed)
+
+A missing file means defaults; a file that cannot be parsed is reported and ignored, never
+rewritten.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+
+from newsreader.core.paths import config_dir
+
+
+@dataclass
+class Config:
+    ner: str = "crf"
+    notices: list[str] = field(default_factory=list)
+
+
+def config_path():
+    return config_dir() / "config.toml"
+
+
+def load_config() -> Config:
+    path = config_path()
+    cfg = Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return cfg
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        cfg.notices.append(f"config {path} ignored: {exc}")
+        return cfg
+    ner = data.get("ner")
+    if isinstance(ner, str) and ner.strip():
+        cfg.ner = ner.strip()
+    elif ner is not None:
+        cfg.notices.append(f"config {path}: 'ner' must be a string such as \"crf\"")
+    return cfg

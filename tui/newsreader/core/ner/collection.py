@@ -1,0 +1,59 @@
+"""Entities of a whole collection: recognise (through the cache), link, index."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from newsreader.core.article import Article
+from newsreader.core.ner.cache import EntityCache, recognize_all
+from newsreader.core.ner.link import Entity, EntityIndex, LinkedMention
+from newsreader.core.ner.types import Recognizer
+
+
+@dataclass
+class ArticleEntities:
+    title: list[LinkedMention] = field(default_factory=list)  # offsets into article.title
+    body: list[LinkedMention] = field(default_factory=list)   # offsets into article.body
+
+
+@dataclass
+class CollectionEntities:
+    by_article: dict[str, ArticleEntities]
+    entities: list[Entity]
+    notices: list[str] = field(default_factory=list)
+
+    def to_json(self) -> list[dict]:
+        return [e.to_json() for e in self.entities]
+
+
+def default_cache() -> EntityCache:
+    from newsreader.core.paths import cache_dir
+
+    return EntityCache(cache_dir() / "entities.sqlite")
+
+
+def analyse(articles: Sequence[Article], recognizer: Recognizer, cache: EntityCache | None = None,
+            progress: Callable[[int, int], None] | None = None) -> CollectionEntities:
+    cache = cache if cache is not None else EntityCache(None)
+    texts = [t for a in articles for t in (a.title, a.body)]
+    found = recognize_all(texts, recognizer, cache, progress)
+    index = EntityIndex(getattr(recognizer, "is_known_base", None))
+    split: dict[str, int] = {}
+    for n, article in enumerate(articles):
+        title_ms, body_ms = found[2 * n], found[2 * n + 1]
+        split[article.id] = len(title_ms)
+        index.add(article.id, title_ms + body_ms)
+    entities = index.build()
+    by_article = {}
+    for article in articles:
+        linked = index.linked(article.id)
+        k = split[article.id]
+        by_article[article.id] = ArticleEntities(linked[:k], linked[k:])
+    return CollectionEntities(by_article, entities, [cache.notice] if cache.notice else [])
+
+
+def mention_json(lm: LinkedMention) -> dict:
+    m = lm.mention
+    return {"start": m.start, "end": m.end, "text": m.text, "type": m.type, "canonical": lm.canonical,
+            "confidence": m.confidence}

@@ -1,0 +1,131 @@
+"""The default recognizer: a CRF trained by this project (see ``train.py``), shipped in ``model/``."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from newsreader.core.ner.corpora import spans_of
+from newsreader.core.ner.features import Gazetteer, Lexicon, sentence_features
+from newsreader.core.ner.tokenize import Token, sentences, tokenize
+from newsreader.core.ner.types import Mention
+
+MODEL_DIR = Path(__file__).parent / "model"
+# Bump when the tagging code around the model changes, so cached mentions are recomputed.
+LOGIC_VERSION = 2
+
+
+class CRFRecognizer:
+    name = "crf"
+
+    def __init__(self, model_dir: Path = MODEL_DIR, consistency: bool = True):
+        import pycrfsuite
+
+        self.model_dir = Path(model_dir)
+        self._tagger = pycrfsuite.Tagger()
+        self._tagger.open(str(self.model_dir / "de-ner.crfsuite"))
+        data = json.loads((self.model_dir / "gazetteer.json").read_text(encoding="utf-8"))
+        self.gazetteer = Gazetteer.from_json(data)
+        lex = self.model_dir / "clusters.tsv.gz"
+        self.lexicon = Lexicon.load(lex) if lex.exists() else None
+        self.consistency = consistency
+
+    @property
+    def version(self) -> str:
+        meta = self.model_dir / "metrics.json"
+        sha = json.loads(meta.read_text(encoding="utf-8"))["model_sha256"][:12] if meta.exists() else "?"
+        return f"crf:{sha}:{LOGIC_VERSION}:{int(self.consistency)}"
+
+    def is_known_base(self, base: str, form: str) -> bool:
+        """Is ``base`` a word at least as common as ``form`` (so ``form`` is its genitive)?"""
+        if self.lexicon is None:
+            return False
+        b, f = self.lexicon.lookup(base), self.lexicon.lookup(form)
+        return b is not None and (f is None or b[1] <= f[1])
+
+    def tag_sentence(self, tokens: list[str]) -> tuple[list[str], list[float]]:
+        if not tokens:
+            return [], []
+        labels = self._tagger.tag(sentence_features(tokens, self.gazetteer, self.lexicon))
+        conf = [self._tagger.marginal(lab, i) for i, lab in enumerate(labels)]
+        return labels, conf
+
+    def tag_document(self, doc: list[list[str]]) -> tuple[list[list[str]], list[list[float]]]:
+        tagged = [self.tag_sentence(toks) for toks in doc]
+        labels = [t[0] for t in tagged]
+        confs = [t[1] for t in tagged]
+        if self.consistency:
+            labels = _make_consistent(doc, labels)
+        return labels, confs
+
+    def recognize(self, text: str) -> list[Mention]:
+        toks = tokenize(text)
+        sents: list[list[Token]] = sentences(toks, text)
+        labels, confs = self.tag_document([[t.text for t in s] for s in sents])
+        out: list[Mention] = []
+        for sent, labs, conf in zip(sents, labels, confs):
+            for a, b, kind in sorted(spans_of(labs)):
+                start, end = sent[a].start, sent[b - 1].end
+                score = min(conf[a:b]) if conf[a:b] else 0.0
+                out.append(Mention(start, end, text[start:end], kind, round(score, 3)))
+        return out
+
+
+def _make_consistent(doc: list[list[str]], labels: list[list[str]]) -> list[list[str]]:
+    """A name tagged once is tagged at its other mentions in the same document (majority type);
+    the surname of a tagged person counts as that person's name."""
+    labels = _split_joined_people(doc, labels)
+    names: dict[tuple[str, ...], Counter] = {}
+    for toks, labs in zip(doc, labels):
+        for a, b, kind in spans_of(labs):
+            names.setdefault(tuple(toks[a:b]), Counter())[kind] += 1
+            if kind == "PER" and b - a > 1 and len(toks[b - 1]) > 2:
+                names.setdefault((toks[b - 1],), Counter())[kind] += 1
+    if not names:
+        return labels
+    best = {k: c.most_common(1)[0][0] for k, c in names.items() if k[0][:1].isupper()}
+    longest = max(len(k) for k in best) if best else 0
+    out = []
+    for toks, labs in zip(doc, labels):
+        labs = list(labs)
+        i = 0
+        while i < len(toks):
+            if labs[i] != "O":
+                i += 1
+                continue
+            for n in range(min(longest, len(toks) - i), 0, -1):
+                kind = best.get(tuple(toks[i:i + n]))
+                if kind and all(lab == "O" for lab in labs[i:i + n]) and (i + n == len(toks) or labs[i + n] == "O" or labs[i + n].startswith("B-")):
+                    labs[i] = "B-" + kind
+                    for j in range(i + 1, i + n):
+                        labs[j] = "I-" + kind
+                    i += n
+                    break
+            else:
+                i += 1
+        out.append(labs)
+    return out
+
+
+def _split_joined_people(doc: list[list[str]], labels: list[list[str]]) -> list[list[str]]:
+    """``Putin Kim`` in "empfing Putin Kim im Kreml" is two people when the document knows both
+    parts as names on their own and never the whole."""
+    spans = [(si, a, b) for si, labs in enumerate(labels) for a, b, kind in spans_of(labs) if kind == "PER"]
+    whole = Counter(tuple(doc[si][a:b]) for si, a, b in spans)
+    parts: set[tuple[str, ...]] = set()
+    for key in whole:
+        parts.add(key)
+        if len(key) > 1:
+            parts.add(key[-1:])
+    out = [list(labs) for labs in labels]
+    for si, a, b in spans:
+        key = tuple(doc[si][a:b])
+        if b - a < 2 or whole[key] > 1:
+            continue
+        for k in range(a + 1, b):
+            left, right = tuple(doc[si][a:k]), tuple(doc[si][k:b])
+            if left in parts and right in parts and left != key and right != key:
+                out[si][k] = "B-PER"
+                break
+    return out

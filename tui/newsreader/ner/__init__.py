@@ -1,0 +1,1 @@
+"""Command-line entry points for the entity recognizer (the logic lives in ``newsreader.core.ner``)."""
