@@ -22,7 +22,9 @@ With no PATH it opens the articles bundled with newsreader; otherwise the given 
 subcommands (newsreader COMMAND --help for each):
   list [PATH…] [--json]          list the articles with title, date, source and path
   show ID|PATH [PATH…] [--json]  one article with its named entities
-  entities [PATH…] [--json]      the people, places, organisations and other names in a collection"""
+  entities [PATH…] [--json]      the people, places, organisations and other names in a collection
+  index [PATH…]                  build or refresh the search index (only new or changed files)
+  search QUERY [PATH…] [--json]  ranked, typo-tolerant search; --stdin for one query per line"""
 
 
 def _tui_parser() -> argparse.ArgumentParser:
@@ -175,8 +177,104 @@ def cmd_entities(argv: list[str]) -> int:
     return 0 if result.articles else 1
 
 
+def _progress_bar(label: str):
+    """A progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        return None
+    import time
+
+    last = [0.0]
+
+    def show(done: int, total: int, _what: str = "") -> None:
+        now = time.monotonic()
+        if done != total and now - last[0] < 0.1:
+            return
+        last[0] = now
+        width = 30
+        filled = int(width * done / total) if total else width
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def _open_index(paths: list[str], ner: str | None, quiet: bool = False):
+    from newsreader.core.ner.collection import default_cache
+    from newsreader.core.search.index import SearchIndex, default_index_path
+
+    index = SearchIndex(default_index_path(paths))
+    for notice in index.notices:
+        print(f"newsreader: {notice}", file=sys.stderr)
+    report = index.refresh(paths, progress=None if quiet else _progress_bar("indexing"))
+    for skipped in report.skipped:
+        print(f"newsreader: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+    if index.pending_entities():
+        index.recognize_pending(_recognizer(ner), default_cache(),
+                                progress=None if quiet else _progress_bar("entities"))
+    return index, report
+
+
+def cmd_index(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="newsreader index",
+                                     description="Build or refresh the search index of a collection. Only new or "
+                                                 "changed files are parsed and recognised; deleted files drop out.")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the bundled seeds)")
+    _add_ner_option(parser)
+    args = parser.parse_args(argv)
+    paths = _paths_or_seeds(args.paths)
+    index, r = _open_index(paths, args.ner)
+    print(f"{len(index)} articles indexed in {r.seconds:.1f} s: {r.files} files, {r.parsed} parsed, "
+          f"{r.unchanged} unchanged, {r.removed_files} gone; {r.added_articles} articles added, "
+          f"{r.removed_articles} removed; {len(r.skipped)} files skipped. Index: {index.path}", file=sys.stderr)
+    return 0 if len(index) else 1
+
+
+def cmd_search(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="newsreader search",
+                                     description="Search a collection (typos and missing umlauts allowed). "
+                                                 "Query syntax: see docs/guide.md.")
+    parser.add_argument("query", nargs="?", help="the query (omit with --stdin)")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the bundled seeds)")
+    parser.add_argument("--stdin", action="store_true", help="read one query per line; one JSON line per query")
+    parser.add_argument("--json", action="store_true", help="JSON output")
+    parser.add_argument("--limit", type=int, default=20, help="at most this many results (default 20)")
+    _add_ner_option(parser)
+    args = parser.parse_args(argv)
+    paths = list(args.paths)
+    if args.stdin and args.query is not None:
+        paths.insert(0, args.query)  # with --stdin every positional is a path
+    elif not args.stdin and args.query is None:
+        parser.error("a QUERY is needed (or --stdin)")
+    index, _ = _open_index(_paths_or_seeds(paths), args.ner, quiet=True)
+    out = sys.stdout
+    if args.stdin:
+        for line in sys.stdin:
+            q = line.rstrip("\n")
+            res = index.search(q, limit=args.limit)
+            out.write(json.dumps({"query": q, "elapsed_ms": round(res.elapsed_ms, 3), "error": res.error,
+                                  "results": [h.to_json() for h in res.hits]}, ensure_ascii=False) + "\n")
+            out.flush()
+        return 0
+    res = index.search(args.query, limit=args.limit)
+    if res.error:
+        print(f"newsreader: {res.error}", file=sys.stderr)
+        return 2
+    for h in res.hits:
+        if args.json:
+            out.write(json.dumps(h.to_json(), ensure_ascii=False) + "\n")
+        else:
+            date = h.article.date.display() if h.article.date else "undated"
+            out.write(f"{h.score:9.2f}  {date:<18} {h.article.title[:70]}\n           {h.snippet}\n")
+    if not args.json:
+        print(f"{len(res.hits)} results in {res.elapsed_ms:.1f} ms", file=sys.stderr)
+    return 0 if res.hits else 1
+
+
 SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {"list": cmd_list, "show": cmd_show,
-                                                      "entities": cmd_entities}
+                                                      "entities": cmd_entities, "index": cmd_index,
+                                                      "search": cmd_search}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -89,6 +89,30 @@ class Article:
         }
 
 
+    def to_record(self) -> dict:
+        """Everything needed to rebuild the article without its file (for the search index)."""
+        d = self.date
+        return {
+            "id": self.id, "title": self.title, "body": self.body,
+            "date": [d.value.isoformat(), d.precision, d.inferred] if d else None,
+            "source": self.source, "author": self.author, "url": self.url, "paths": list(self.paths),
+            "kicker": self.kicker, "redecoded": self.redecoded,
+            "boilerplate": [list(span) for span in self.boilerplate], "notices": list(self.notices),
+        }
+
+    @classmethod
+    def from_record(cls, r: dict) -> Article:
+        date = None
+        if r.get("date"):
+            value, precision, inferred = r["date"]
+            date = ArticleDate(datetime.fromisoformat(value), precision, inferred)
+        return cls(id=r["id"], title=r["title"], body=r["body"], date=date, source=r.get("source"),
+                   author=r.get("author"), url=r.get("url"), paths=list(r.get("paths") or []),
+                   kicker=r.get("kicker"), redecoded=bool(r.get("redecoded")),
+                   boilerplate=[(a, b) for a, b in r.get("boilerplate") or []],
+                   notices=list(r.get("notices") or []))
+
+
 _WS = re.compile(r"\s+")
 
 

@@ -25,6 +25,8 @@ def short_shape(word: str) -> str:
 
 def fold(word: str) -> str:
     """Lower case without accents, for lexicon lookups (``Pjöngjang`` ~ ``pjongjang``)."""
+    if word.isascii():
+        return word.lower()
     return "".join(c for c in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(c))
 
 

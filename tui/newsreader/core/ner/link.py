@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from newsreader.core.ner.features import fold
@@ -38,7 +39,10 @@ def _allowed(word: str) -> int:
 
 def same_name(a: str, b: str) -> bool:
     """Spelling variants of one name: same words, each within an edit distance for its length."""
-    wa, wb = name_key(a).split(), name_key(b).split()
+    return _same_words(name_key(a).split(), name_key(b).split())
+
+
+def _same_words(wa: list[str], wb: list[str]) -> bool:
     if wa == wb:
         return True
     if len(wa) != len(wb) or not wa:
@@ -143,9 +147,16 @@ class EntityIndex:
             words = key.split()
             blocks[(kind, len(words), key[:1])].append((kind, key))
         for members in blocks.values():
+            if len(members) < 2:
+                continue
+            keys = [k for _, k in members]
             for i, a in enumerate(members):
-                for b in members[i + 1:]:
-                    if find(a) != find(b) and same_name(a[1], b[1]):
+                budget = 2 * (len(a[1].split()))
+                # rapidfuzz finds the candidates in C; the word-by-word rule decides
+                for _, _, j in process.extract(a[1], keys, scorer=Levenshtein.distance, score_cutoff=budget,
+                                               limit=None):
+                    b = members[j]
+                    if j > i and find(a) != find(b) and _same_words(a[1].split(), b[1].split()):
                         parent[find(b)] = find(a)
         # a lone surname joins the one multi-word person of the collection it ends
         last_words: dict[str, set] = defaultdict(set)
