@@ -8,6 +8,7 @@ umlaut (``Pjongjang`` for ``Pjöngjang``) is one edit away, which the typo toler
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -41,3 +42,56 @@ def max_edits(term: str) -> int:
     """Typos allowed for a term: none below 4 letters, one up to 7, two from 8."""
     n = len(term)
     return 0 if n < 4 else 1 if n < 8 else 2
+
+
+_DIGRAPH = re.compile(r"ae|oe|ue|ss")
+
+
+@functools.lru_cache(maxsize=4096)
+def _key(term: str) -> str:
+    """The longest piece of a folded term that any original spelling contains verbatim in lower
+    case: the parts between ``ae``/``oe``/``ue``/``ss``, which may have been ``ä``/``ö``/``ü``/``ß``."""
+    return max(_DIGRAPH.split(term), key=len)
+
+
+@functools.lru_cache(maxsize=256)
+def _minimal_keys(terms: frozenset[str]) -> frozenset[str]:
+    """Keys no other key is part of: finding ``bund`` also finds ``bundes``."""
+    keys = sorted({_key(t) for t in terms}, key=len)
+    kept: list[str] = []
+    for k in keys:
+        if not any(small in k for small in kept):
+            kept.append(k)
+    return frozenset(kept)
+
+
+def find_terms(text: str, terms: frozenset[str]) -> Iterator[tuple[int, int]]:
+    """Spans of the words of ``text`` whose folded form is one of ``terms``, in text order.
+
+    Fast path: find each term's verbatim piece with ``str.find`` and check the word around it;
+    words are folded only where a piece occurs. Terms with a short piece, and texts whose lower
+    case changes length, take the slow path of folding every word."""
+    low = text.lower()
+    keys = _minimal_keys(terms)
+    if len(low) != len(text) or any(len(k) < 2 for k in keys):
+        for w, s, e in words(text):
+            if w in terms:
+                yield s, e
+        return
+    spans: set[tuple[int, int]] = set()
+    for key in keys:
+        pos = low.find(key)
+        while pos >= 0:
+            m = _word_at(text, pos)
+            if m and fold_word(text[m[0]:m[1]]) in terms:
+                spans.add(m)
+            pos = low.find(key, (m[1] if m else pos + 1))
+    yield from sorted(spans)
+
+
+def _word_at(text: str, pos: int) -> tuple[int, int] | None:
+    start = pos
+    while start > 0 and (text[start - 1].isalnum()):
+        start -= 1
+    m = WORD.match(text, start)
+    return (m.start(), m.end()) if m and m.end() > pos else None

@@ -40,7 +40,7 @@ from rapidfuzz.distance import OSA
 from newsreader.core.article import Article, sort_articles
 from newsreader.core.discover import Skipped, discover
 from newsreader.core.loader import LoadError, load_file
-from newsreader.core.search.fold import folded_text, max_edits, words
+from newsreader.core.search.fold import find_terms, folded_text, max_edits
 from newsreader.core.search.query import Query, QueryError, Term, parse_query
 
 SCHEMA = 1
@@ -49,6 +49,7 @@ TEXT_COLUMNS = "{title body per loc org misc}"
 WEIGHTS = (4.0, 1.0, 2.0, 2.0, 2.0, 2.0, 1.0)
 TIER_BONUS = {"near": 2000.0, "exact": 1000.0, "fuzzy": 0.0}
 MAX_COMPLETIONS = 30
+MIN_PREFIX = 3          # a word being typed completes from its third letter on
 MAX_FUZZY = 12
 SNIPPET_CHARS = 180
 ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
@@ -375,7 +376,7 @@ class SearchIndex:
 
     def completions(self, prefix: str) -> list[str]:
         """The most frequent index words that start with ``prefix`` (itself excluded)."""
-        if len(prefix) < 2:
+        if len(prefix) < MIN_PREFIX:
             return []
         hit = self._completion_cache.get(prefix)
         if hit is None:
@@ -453,6 +454,11 @@ class SearchIndex:
         positive = q.positive
         negative = [t for t in q.terms if t.negated]
         last = positive[-1] if q.prefix_last and positive else None
+        if last is not None and len(last.words[0]) < MIN_PREFIX and len(positive) > 1:
+            # one or two letters after other words: the word is still being typed and would
+            # match half the collection; search with the words before it
+            positive = positive[:-1]
+            last = None
         matched: set[str] = set()
         exact_words = {id(t): self._expand(t, t is last, False) for t in positive if not t.phrase}
         fuzzy_words = {id(t): self._expand(t, t is last, True) for t in positive if not t.phrase}
@@ -461,11 +467,12 @@ class SearchIndex:
         neg = " ".join(f"NOT {self._group(t, [t.words[0]] if not t.phrase else [])}" for t in negative)
         tiers: list[tuple[str, str | None]] = []
         if positive:
-            plain = [t for t in positive if not t.phrase and not t.field]
+            # words typed in full, close together: NEAR needs plain phrases, so a word still
+            # being typed joins with its completions outside the NEAR
+            plain = [t for t in positive if not t.phrase and not t.field and t.words[0] in self._df]
             if len(plain) >= 2:
-                parts = [(_phrase([t.words[0]]) + (" *" if t is last else "")) for t in plain]
                 others = [self._group(t, exact_words.get(id(t), [])) for t in positive if t not in plain]
-                near = f"NEAR({' '.join(parts)}, 12)"
+                near = f"NEAR({' '.join(_phrase([t.words[0]]) for t in plain)}, 12)"
                 tiers.append(("near", " AND ".join([near, *others]) + (" " + neg if neg else "")))
             exact = " AND ".join(self._group(t, exact_words.get(id(t), [])) for t in positive)
             tiers.append(("exact", exact + (" " + neg if neg else "")))
@@ -502,14 +509,23 @@ class SearchIndex:
                 if rowid not in seen:
                     seen[rowid] = (TIER_BONUS[tier] - bm, tier)
         ranked = sorted(seen.items(), key=lambda kv: -kv[1][0])[:limit]
+        if not ranked:
+            return [], frozenset(matched)
+        marks = ",".join("?" * len(ranked))
+        records = dict(self.db.execute(f"SELECT rowid, record FROM docs WHERE rowid IN ({marks})",
+                                       [r for r, _ in ranked]))
+        articles = {rowid: Article.from_record(json.loads(records[rowid])) for rowid, _ in ranked}
+        paths: dict[str, list[str]] = {}
+        for aid, path in self.db.execute(f"SELECT article_id, path FROM holds WHERE article_id IN ({marks}) "
+                                         "ORDER BY path", [a.id for a in articles.values()]):
+            paths.setdefault(aid, []).append(path)
+        terms = frozenset(matched)
         hits = []
         for rowid, (score, tier) in ranked:
-            (record,) = self.db.execute("SELECT record FROM docs WHERE rowid = ?", (rowid,)).fetchone()
-            article = Article.from_record(json.loads(record))
-            hits.append(self._hit(article, score, tier, matched))
-        for h in hits:
-            h.article.paths = self.paths_of(h.article.id)
-        return hits, frozenset(matched)
+            article = articles[rowid]
+            article.paths = paths.get(article.id, [])
+            hits.append(self._hit(article, score, tier, terms))
+        return hits, terms
 
     def _filters(self, q: Query, bookmarked: set[str], read: set[str]) -> tuple[list[str], list]:
         where: list[str] = []
@@ -534,19 +550,18 @@ class SearchIndex:
         self.db.executemany(f"INSERT OR IGNORE INTO temp.{name} VALUES (?)", [(i,) for i in ids])
 
     @staticmethod
-    def _hit(article: Article, score: float, tier: str, terms: set[str]) -> Hit:
-        matches = [Match("title", s, e) for w, s, e in words(article.title) if w in terms]
+    def _hit(article: Article, score: float, tier: str, terms: frozenset[str]) -> Hit:
+        matches = [Match("title", s, e) for s, e in find_terms(article.title, terms)]
         body = article.body
-        found = words(body)
-        first = next(((s, e) for w, s, e in found if w in terms), None)
+        found = find_terms(body, terms)
+        first = next(found, None)
         snippet, offset, end = _snippet(body, first[0] if first else 0)
         lead = "…" if offset > 0 else ""
         spans = [first] if first else []
-        for w, s, e in found:  # the rest of the words, only as far as the snippet reaches
+        for s, e in found:  # the rest, only as far as the snippet reaches
             if s >= end:
                 break
-            if w in terms:
-                spans.append((s, e))
+            spans.append((s, e))
         for s, e in spans:
             if s >= offset and e <= end:
                 matches.append(Match("snippet", s - offset + len(lead), e - offset + len(lead)))
@@ -570,5 +585,4 @@ def _snippet(body: str, at: int) -> tuple[str, int, int]:
 
 def match_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     """Where the matched words occur in ``text`` (for highlighting in the reader)."""
-    wanted = set(terms)
-    return [(s, e) for w, s, e in words(text) if w in wanted]
+    return list(find_terms(text, frozenset(terms)))
