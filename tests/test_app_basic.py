@@ -142,3 +142,54 @@ async def test_entities_are_highlighted_per_type_in_the_reader(tmp_path: Path):
         assert styled["Paris"] == loc_style
         assert per_style != loc_style
         assert per_style.bold and loc_style.underline  # told apart without colour too
+
+
+async def test_relaunch_lists_from_the_index_and_picks_up_changes(tmp_path: Path):
+    write_articles(tmp_path)
+    app = NewsReaderApp([str(tmp_path)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await entities_ready(app, pilot)
+        assert len(app.screen.articles) == 3
+    (tmp_path / "a.txt").unlink()
+    (tmp_path / "d.txt").write_text(" date 2023-04 Vierter Artikel aus dem April.\n\nText vier.", encoding="utf-8")
+    app = NewsReaderApp([str(tmp_path)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await entities_ready(app, pilot)
+        assert [a.title for a in app.screen.articles] == ["Vierter Artikel aus dem April.",
+                                                           "Zweiter Artikel aus dem März.",
+                                                           "Dritter Artikel aus dem Februar."]
+        assert shown_title(app) == "Vierter Artikel aus dem April."
+        assert "Text vier." in str(app.screen.query_one(ArticleView).query_one("#body", Static).content)
+
+
+async def test_keys_work_while_a_large_collection_is_indexed(tmp_path: Path):
+    for i in range(600):
+        (tmp_path / f"{i:04d}.txt").write_text(f" date 2020-{1 + i % 12:02d} Meldung Nummer {i} aus dem Archiv.\n\n"
+                                               f"Kurzer Text {i}.", encoding="utf-8")
+    app = NewsReaderApp([str(tmp_path)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        status = app.screen.query_one("#status", Static)
+        for _ in range(40):  # press keys while the worker reads files
+            await pilot.press("j")
+        await entities_ready(app, pilot)
+        assert len(app.screen.articles) == 600
+        assert str(status.content).startswith("600 articles")
+        await pilot.press("k")
+        assert app.screen.current is not None
+        # progress as the worker reports it
+        from newsreader.screens.main_screen import MainScreen
+
+        app.screen.post_message(MainScreen.Progress("Reading files", 120, 600))
+        await pilot.pause()
+        assert str(status.content).endswith("Reading files 120/600…")
+
+
+async def test_sort_toggle_at_the_top_keeps_the_article(tmp_path: Path):
+    write_articles(tmp_path)
+    app = NewsReaderApp([str(tmp_path)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        assert shown_title(app) == "Zweiter Artikel aus dem März."
+        await pilot.press("o")
+        assert shown_title(app) == "Zweiter Artikel aus dem März."
+        assert app.screen.articles[0].title == "Erster Artikel aus dem Januar."

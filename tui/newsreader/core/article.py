@@ -68,6 +68,7 @@ class Article:
     redecoded: bool = False
     boilerplate: list[tuple[int, int]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    lazy: bool = False  # listed from the index without its body yet (see SearchIndex.fill)
 
     @property
     def path(self) -> str:

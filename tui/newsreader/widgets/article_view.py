@@ -8,8 +8,12 @@ from textual.content import Content
 from textual.reactive import var
 from textual.widgets import Static
 
+from typing import TYPE_CHECKING
+
 from newsreader.core.article import Article
-from newsreader.core.ner.collection import ArticleEntities
+
+if TYPE_CHECKING:
+    from newsreader.core.ner.collection import ArticleEntities
 
 
 def metadata_line(article: Article) -> str:
