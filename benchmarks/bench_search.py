@@ -34,7 +34,8 @@ from newsreader.core.search.index import SearchIndex
 idx = SearchIndex(__import__('pathlib').Path(sys.argv[2]))
 rep = idx.refresh([sys.argv[1]])
 t1 = time.perf_counter()
-print(json.dumps({"seconds": t1 - t0, "articles": len(idx), "vocabulary": len(idx._vocab),
+vocabulary = idx.db.execute("SELECT count(*) FROM vocab").fetchone()[0]
+print(json.dumps({"seconds": t1 - t0, "articles": len(idx), "vocabulary": vocabulary,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 

@@ -24,7 +24,8 @@ subcommands (newsreader COMMAND --help for each):
   show ID|PATH [PATH…] [--json]  one article with its named entities
   entities [PATH…] [--json]      the people, places, organisations and other names in a collection
   index [PATH…]                  build or refresh the search index (only new or changed files)
-  search QUERY [PATH…] [--json]  ranked, typo-tolerant search; --stdin for one query per line"""
+  search QUERY [PATH…] [--json]  ranked, typo-tolerant search; --stdin for one query per line
+  bookmarks list|add|remove|export|import   your bookmarks (newsreader bookmarks --help)"""
 
 
 def _tui_parser() -> argparse.ArgumentParser:
@@ -272,7 +273,92 @@ def cmd_search(argv: list[str]) -> int:
     return 0 if res.hits else 1
 
 
-SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {"list": cmd_list, "show": cmd_show,
+def cmd_bookmarks(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="newsreader bookmarks", description="Your bookmarks, kept in the "
+                                     "user data folder; every change is locked, merged and written atomically.")
+    sub = parser.add_subparsers(dest="action", required=True)
+    p_list = sub.add_parser("list", help="list the bookmarks, newest first")
+    p_list.add_argument("--json", action="store_true", help="one JSON object per line")
+    p_add = sub.add_parser("add", help="bookmark an article by id (looked up in PATHs, default the seeds)")
+    p_add.add_argument("id")
+    p_add.add_argument("paths", nargs="*", metavar="PATH")
+    p_add.add_argument("--note", help="a short note")
+    p_add.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
+    p_rm = sub.add_parser("remove", help="remove a bookmark (also one whose article is not loaded)")
+    p_rm.add_argument("id")
+    p_exp = sub.add_parser("export", help="write all bookmarks to stdout or a file")
+    p_exp.add_argument("--format", choices=["md", "json", "csv"], default="json")
+    p_exp.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout (atomically)")
+    p_imp = sub.add_parser("import", help="merge bookmarks from a JSON or CSV export; never duplicates")
+    p_imp.add_argument("file")
+    args = parser.parse_args(argv)
+
+    from newsreader.core.bookmarks import Bookmark, BookmarkStore, StoreError
+
+    store = BookmarkStore()
+    try:
+        marks, loaded = store.load()
+        for notice in loaded.notices:
+            print(f"newsreader: {notice}", file=sys.stderr)
+        if args.action == "list":
+            for b in marks:
+                if args.json:
+                    sys.stdout.write(json.dumps(b.to_json(), ensure_ascii=False) + "\n")
+                else:
+                    note = f"  — {b.note}" if b.note else ""
+                    print(f"{b.id}  {b.date or 'undated':<16} {b.title[:70]}{note}")
+            if not args.json:
+                print(f"{len(marks)} bookmarks in {store.path}", file=sys.stderr)
+            return 0
+        if args.action == "add":
+            from newsreader.core.loader import load_paths
+
+            result = load_paths(_paths_or_seeds(args.paths))
+            found = [a for a in result.articles if a.id == args.id or (len(args.id) >= 4 and a.id.startswith(args.id))]
+            if len(found) != 1:
+                what = "no article" if not found else f"{len(found)} articles"
+                print(f"newsreader: {what} with id {args.id!r} in {' '.join(_paths_or_seeds(args.paths))}",
+                      file=sys.stderr)
+                return 1
+            store.add(Bookmark.of(found[0], note=args.note, tags=args.tag))
+            print(f"bookmarked {found[0].id}: {found[0].title}", file=sys.stderr)
+            return 0
+        if args.action == "remove":
+            if store.remove(args.id):
+                print(f"removed bookmark {args.id}", file=sys.stderr)
+                return 0
+            print(f"newsreader: no bookmark {args.id!r}", file=sys.stderr)
+            return 1
+        if args.action == "export":
+            text = BookmarkStore.export(marks, args.format)
+            if args.output:
+                from pathlib import Path
+
+                from newsreader.core.paths import atomic_write
+
+                atomic_write(Path(args.output), text.encode("utf-8"))
+                print(f"{len(marks)} bookmarks written to {args.output}", file=sys.stderr)
+            else:
+                sys.stdout.write(text)
+            return 0
+        if args.action == "import":
+            from pathlib import Path
+
+            try:
+                incoming = BookmarkStore.parse_import(Path(args.file).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, ValueError) as exc:
+                print(f"newsreader: cannot import {args.file}: {exc}", file=sys.stderr)
+                return 1
+            added = store.merge(incoming)
+            print(f"{added} bookmarks added, {len(incoming) - added} already there", file=sys.stderr)
+            return 0
+    except StoreError as exc:
+        print(f"newsreader: {exc}", file=sys.stderr)
+        return 1
+    return 2
+
+
+SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {"bookmarks": cmd_bookmarks, "list": cmd_list, "show": cmd_show,
                                                       "entities": cmd_entities, "index": cmd_index,
                                                       "search": cmd_search}
 
