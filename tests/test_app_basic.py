@@ -110,9 +110,10 @@ async def test_title_column_fills_the_list_and_source_stays_visible():
         async with app.run_test(size=(width, 36)) as pilot:
             await started(app, pilot)
             table = app.screen.query_one(ArticleList)
-            widths = [c.get_render_width(table) for c in table.columns.values()]
-            assert sum(widths) <= table.scrollable_content_region.width
-            assert widths[1] >= table.scrollable_content_region.width - widths[0] - widths[2] - 3
+            widths = {k.value: c.get_render_width(table) for k, c in table.columns.items()}
+            assert sum(widths.values()) <= table.scrollable_content_region.width
+            others = sum(w for k, w in widths.items() if k != "title")
+            assert widths["title"] >= table.scrollable_content_region.width - others - 3
         app = NewsReaderApp()
 
 

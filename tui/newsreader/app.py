@@ -1,23 +1,63 @@
-"""The App: stylesheet, title, quit key, first screen. State lives in the hub screen."""
+"""The App: stylesheet, title, quit key, keymap and theme, first screen. State lives in the hub screen."""
 
 from __future__ import annotations
+
+import json
 
 from textual.app import App
 from textual.binding import Binding
 
+from newsreader.commands import ReaderCommands
 from newsreader.resources import seeds_dir, stylesheets
 from newsreader.screens.main_screen import MainScreen
+
+
+def _ui_state_path():
+    from newsreader.core.paths import state_dir
+
+    return state_dir() / "ui.json"
 
 
 class NewsReaderApp(App[None]):
     TITLE = "newsreader"
     CSS_PATH = [str(p) for p in stylesheets()]
     BINDINGS = [Binding("q", "quit", "Quit", id="quit")]
+    COMMANDS = App.COMMANDS | {ReaderCommands}
 
     def __init__(self, paths: list[str] | None = None, ner: str | None = None) -> None:
         super().__init__()
         self.paths = list(paths) if paths else [str(seeds_dir())]
         self.ner = ner
+        self.keymap: dict[str, str] = {}
+        self._theme_loaded = False
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.paths, ner=self.ner)
+
+    def on_mount(self) -> None:
+        from newsreader.core.config import load_config
+
+        config = load_config()
+        self.keymap = config.keys
+        if config.keys:
+            self.set_keymap(config.keys)
+        for notice in config.notices:
+            self.notify(notice, severity="warning", markup=False, timeout=10)
+        try:
+            theme = json.loads(_ui_state_path().read_text(encoding="utf-8")).get("theme")
+            if isinstance(theme, str) and theme in self.available_themes:
+                self.theme = theme
+        except (OSError, ValueError, AttributeError):
+            pass  # no saved choice yet, or an unreadable one: the default theme
+        self._theme_loaded = True
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember the theme the user picked (ctrl+p → Change theme) for the next start."""
+        if not self._theme_loaded:
+            return
+        from newsreader.core.paths import atomic_write
+
+        try:
+            atomic_write(_ui_state_path(), json.dumps({"theme": theme}).encode())
+        except OSError as exc:
+            self.notify(f"Could not save the theme choice: {exc}", severity="warning", markup=False)

@@ -99,6 +99,17 @@ class BookmarkStore:
             entries[bookmark.id] = new
         return self.store.update(change)
 
+    def set_note(self, article_id: str, note: str | None) -> bool:
+        """Set or clear the note of an existing bookmark."""
+        found = []
+
+        def change(entries: dict[str, dict]) -> None:
+            if article_id in entries:
+                entries[article_id]["note"] = note or None
+                found.append(True)
+        self.store.update(change)
+        return bool(found)
+
     def remove(self, article_id: str) -> bool:
         removed = []
 

@@ -4,6 +4,9 @@ Known keys::
 
     ner = "crf"                      # or "spacy:de_core_news_lg" (a spaCy model you installed)
 
+    [keys]                           # binding id = "key" or "key1,key2" (see the help screen, ?)
+    next_article = "j,down"
+
 A missing file means defaults; a file that cannot be parsed is reported and ignored, never
 rewritten.
 """
@@ -19,6 +22,7 @@ from newsreader.core.paths import config_dir
 @dataclass
 class Config:
     ner: str = "crf"
+    keys: dict[str, str] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
 
 
@@ -41,4 +45,13 @@ def load_config() -> Config:
         cfg.ner = ner.strip()
     elif ner is not None:
         cfg.notices.append(f"config {path}: 'ner' must be a string such as \"crf\"")
+    keys = data.get("keys", {})
+    if isinstance(keys, dict):
+        for binding_id, key in keys.items():
+            if isinstance(key, str) and key.strip():
+                cfg.keys[binding_id] = key.replace(" ", "")
+            else:
+                cfg.notices.append(f"config {path}: [keys] {binding_id} must be a key such as \"j\"")
+    else:
+        cfg.notices.append(f"config {path}: [keys] must be a table")
     return cfg

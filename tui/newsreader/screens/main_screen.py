@@ -1,36 +1,63 @@
-"""The hub screen: owns the collection and the selection; children get attributes, send messages."""
+"""The hub screen: owns the collection, the selection, filters, bookmarks and reading state.
+Children get attributes and send messages; slow work runs in thread workers that only post
+messages."""
 
 from __future__ import annotations
 
 import sqlite3
 import time
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from newsreader.core.article import Article, sort_articles
 from newsreader.core.discover import Skipped
-
-if TYPE_CHECKING:  # imported in the worker: not on the way to the first paint
-    from newsreader.core.ner.collection import CollectionEntities
-    from newsreader.core.search.index import SearchIndex
+from newsreader.screens.bookmarks_screen import BookmarksScreen
 from newsreader.widgets.article_list import ArticleList
-from newsreader.widgets.article_view import ArticleView
+from newsreader.widgets.article_view import TYPES, ArticleView
+from newsreader.widgets.entity_panel import TYPE_NAMES, EntityPanel
+
+if TYPE_CHECKING:  # imported in the workers: not on the way to the first paint
+    from newsreader.core.bookmarks import Bookmark
+    from newsreader.core.ner.collection import CollectionEntities
+    from newsreader.core.search.index import SearchIndex, SearchResult
+
+READ_AFTER_SECONDS = 3.0
+NARROW = 110  # below this width the panes stack and the names panel hides
 
 
 class MainScreen(Screen[None]):
     BINDINGS = [
-        Binding("j", "next_article", "Next", id="next_article"),
-        Binding("k", "previous_article", "Previous", id="previous_article"),
-        Binding("o", "toggle_sort", "Sort order", id="toggle_sort"),
+        Binding("j,down", "next_article", "Next", id="next_article", show=False),
+        Binding("k,up", "previous_article", "Previous", id="previous_article", show=False),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("escape", "clear", "Clear filter", id="clear"),
+        Binding("b", "toggle_bookmark", "Bookmark", id="toggle_bookmark"),
+        Binding("B", "show_bookmarks", "Bookmarks", id="show_bookmarks"),
+        Binding("u", "next_unread", "Next unread", id="next_unread"),
+        Binding("n", "next_match", "Next match", id="next_match", show=False),
+        Binding("N", "previous_match", "Previous match", id="previous_match", show=False),
+        Binding("right_square_bracket", "next_mention", "Next mention", id="next_mention", show=False),
+        Binding("left_square_bracket", "previous_mention", "Previous mention", id="previous_mention", show=False),
+        Binding("e", "focus_names", "Names", id="focus_names"),
+        Binding("1", "toggle_type('PER')", "Highlight people", id="toggle_per", show=False),
+        Binding("2", "toggle_type('LOC')", "Highlight places", id="toggle_loc", show=False),
+        Binding("3", "toggle_type('ORG')", "Highlight organisations", id="toggle_org", show=False),
+        Binding("4", "toggle_type('MISC')", "Highlight other names", id="toggle_misc", show=False),
+        Binding("o", "toggle_sort", "Sort order", id="toggle_sort", show=False),
+        Binding("S", "show_skipped", "Skipped files", id="show_skipped", show=False),
+        Binding("question_mark", "help", "Help", id="help"),
     ]
+
+    # --- messages from the workers -------------------------------------------------------------
 
     class Listed(Message):
         """The collection as the index knows it (``final``: after checking every file)."""
@@ -61,7 +88,27 @@ class MainScreen(Screen[None]):
             self.result = result
             self.notices = notices
 
-    articles: var[list[Article]] = var(list)
+    class SearchDone(Message):
+        def __init__(self, query: str, result: SearchResult) -> None:
+            super().__init__()
+            self.query = query
+            self.result = result
+
+    class MarksLoaded(Message):
+        def __init__(self, marks: list[Bookmark], notices: list[str]) -> None:
+            super().__init__()
+            self.marks = marks
+            self.notices = notices
+
+    class ReadLoaded(Message):
+        def __init__(self, read: set[str], notices: list[str]) -> None:
+            super().__init__()
+            self.read = read
+            self.notices = notices
+
+    # --- state ---------------------------------------------------------------------------------
+
+    articles: var[list[Article]] = var(list)          # what the list shows
     current: var[Article | None] = var(None)
     newest_first: var[bool] = var(True)
 
@@ -69,30 +116,55 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.paths = paths
         self.ner = ner
+        self.collection: list[Article] = []             # everything, sorted
         self.by_id: dict[str, Article] = {}
         self.skipped: list[Skipped] = []
         self.listed_final = False
         self.index: SearchIndex | None = None
         self.entities: CollectionEntities | None = None
         self.progress: tuple[str, int, int] | None = None
+        self.search_result: SearchResult | None = None
+        self.search_query = ""
+        self.entity_filter: tuple[str, str] | None = None  # (type, canonical)
+        self.marks: dict[str, Bookmark] = {}
+        self.read: set[str] = set()
+        self.hidden: set[str] = set()
+        self.match_spans: list[tuple[int, int]] = []
+        self.match_index = -1
+        self.mention_index = -1
         self._resorting = False
+        self._read_timer = None
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Input(placeholder="Search: words, \"phrase\", -word, per:name, date:2023-09..2024-01 · enter opens · "
+                                "escape clears", id="search")
+        yield Static("", id="filter", markup=False)
         with Horizontal(id="panes"):
             yield ArticleList(id="article-list")
             yield ArticleView(id="article-view")
+            with Vertical(id="names"):
+                yield Static("Names · enter filters", id="names-title", markup=False)
+                yield EntityPanel(id="entity-panel")
         yield Static("Loading…", id="status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#search", Input).display = False
+        self.query_one("#filter", Static).display = False
         self.query_one(ArticleList).focus()
         self.open_collection()
+        self.load_marks_and_reading()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW, "narrow")
+
+    # --- workers -------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="load")
     def open_collection(self) -> None:
-        """Runs in a thread and never touches a widget: lists what the index already knows, brings
-        it up to date (parsing only new or changed files), then adds entity names."""
+        """Lists what the index already knows, brings it up to date (parsing only new or changed
+        files), then adds entity names. Never touches a widget."""
         from newsreader.core.config import load_config
         from newsreader.core.ner import get_recognizer
         from newsreader.core.ner.collection import analyse, default_cache
@@ -130,6 +202,58 @@ class MainScreen(Screen[None]):
         result = analyse(index.articles(bodies=True), recognizer, cache)
         self.post_message(self.EntitiesReady(result, config.notices + ([message] if message else []) + result.notices))
 
+    @work(thread=True, group="store")
+    def load_marks_and_reading(self) -> None:
+        from newsreader.core.bookmarks import BookmarkStore, ReadingState, StoreError
+
+        try:
+            marks, loaded = BookmarkStore().load()
+            self.post_message(self.MarksLoaded(marks, loaded.notices))
+        except StoreError as exc:
+            self.post_message(self.MarksLoaded([], [str(exc)]))
+        try:
+            read, loaded = ReadingState().load()
+            self.post_message(self.ReadLoaded(read, loaded.notices))
+        except StoreError as exc:
+            self.post_message(self.ReadLoaded(set(), [str(exc)]))
+
+    @work(thread=True, group="store")
+    def change_bookmark(self, action: str, article: Article | None = None, article_id: str = "",
+                        note: str | None = None) -> None:
+        from newsreader.core.bookmarks import Bookmark, BookmarkStore, StoreError
+
+        store = BookmarkStore()
+        try:
+            if action == "add" and article is not None:
+                store.add(Bookmark.of(article))
+            elif action == "remove":
+                store.remove(article_id)
+            elif action == "note":
+                store.set_note(article_id, note)
+            marks, loaded = store.load()
+            self.post_message(self.MarksLoaded(marks, loaded.notices))
+        except StoreError as exc:
+            self.post_message(self.MarksLoaded(list(self.marks.values()), [str(exc)]))
+
+    @work(thread=True, group="store")
+    def save_read(self, article_id: str) -> None:
+        from newsreader.core.bookmarks import ReadingState, StoreError
+
+        try:
+            ReadingState().mark_read(article_id)
+        except StoreError as exc:
+            self.post_message(self.ReadLoaded(self.read, [str(exc)]))
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_search(self, query: str) -> None:
+        index = self.index
+        if index is None:
+            return
+        result = index.search(query, limit=200, bookmarked=set(self.marks), read=set(self.read))
+        self.post_message(self.SearchDone(query, result))
+
+    # --- messages ------------------------------------------------------------------------------
+
     @on(Listed)
     def _listed(self, message: Listed) -> None:
         self.skipped = message.skipped
@@ -138,53 +262,85 @@ class MainScreen(Screen[None]):
             self.progress = None
         for notice in message.notices:
             self.notify(notice, severity="warning", markup=False, timeout=10)
-        self.by_id = {a.id: a for a in message.articles}
-        self.articles = sort_articles(message.articles, self.newest_first)
+        if message.final and message.skipped:
+            self.notify(f"{len(message.skipped)} files could not be read; press S to see which and why.",
+                        severity="warning", markup=False, timeout=8)
+        self.collection = sort_articles(message.articles, self.newest_first)
+        self.by_id = {a.id: a for a in self.collection}
+        self._apply_view()
 
     @on(Progress)
     def _progress(self, message: Progress) -> None:
         self.progress = (message.stage, message.done, message.total) if message.done < message.total else None
-        self.query_one("#status", Static).update(self._status_text())
+        self._update_status()
 
     @on(SearchReady)
     def _search_ready(self, message: SearchReady) -> None:
         self.index = message.index
         if self.current is not None and self.current.lazy:
-            self.current = self._filled(self.current)
-            self.query_one(ArticleView).article = self.current
+            self.query_one(ArticleView).article = self._filled(self.current)
+        if self.search_query:
+            self.run_search(self.search_query)
 
     @on(EntitiesReady)
     def _entities_ready(self, message: EntitiesReady) -> None:
         self.entities = message.result
         for notice in message.notices:
             self.notify(notice, severity="warning", markup=False, timeout=8)
-        if self.current is not None:
-            self.query_one(ArticleView).entities = self.entities.by_article.get(self.current.id)
-        self.query_one("#status", Static).update(self._status_text())
+        self._show_entities()
+        self._update_status()
 
-    def watch_newest_first(self, newest_first: bool) -> None:
-        if self.articles:
-            self._resorting = True
-            self.articles = sort_articles(self.articles, newest_first)  # watch_articles updates the status
-            self._resorting = False
+    @on(MarksLoaded)
+    def _marks_loaded(self, message: MarksLoaded) -> None:
+        self.marks = {b.id: b for b in message.marks}
+        for notice in message.notices:
+            self.notify(notice, severity="error", markup=False, timeout=15)
+        self.query_one(ArticleList).bookmarked = frozenset(self.marks)
+        if isinstance(self.app.screen, BookmarksScreen):
+            self.app.screen.refresh_marks(message.marks, set(self.by_id))
+
+    @on(ReadLoaded)
+    def _read_loaded(self, message: ReadLoaded) -> None:
+        self.read = set(message.read)
+        for notice in message.notices:
+            self.notify(notice, severity="warning", markup=False, timeout=10)
+        self.query_one(ArticleList).read = frozenset(self.read)
+        self._update_status()
+
+    @on(SearchDone)
+    def _search_done(self, message: SearchDone) -> None:
+        if message.query != self.search_query:
+            return  # an older keystroke
+        self.search_result = message.result
+        self._apply_view()
+
+    @on(ArticleList.Highlighted)
+    def _highlighted(self, message: ArticleList.Highlighted) -> None:
+        self.current = self.by_id.get(message.article_id)
+
+    @on(EntityPanel.Chosen)
+    def _entity_chosen(self, message: EntityPanel.Chosen) -> None:
+        self.filter_by_entity(message.kind, message.canonical)
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.search_query = event.value
+        if not event.value.strip():
+            self.search_result = None
+            self._apply_view()
+        elif self.index is not None:
+            self.run_search(event.value)
         else:
-            self.query_one("#status", Static).update(self._status_text())
+            self._set_filter_line("Search: the index is still being built; results follow…")
 
-    def action_toggle_sort(self) -> None:
-        self.newest_first = not self.newest_first
-
-    def watch_articles(self, old: list[Article], articles: list[Article]) -> None:
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
         article_list = self.query_one(ArticleList)
-        article_list.articles = articles
-        at_top = (self.current is not None and bool(old) and old[0].id == self.current.id
-                  and not self._resorting)
-        # a reader at the top of the list stays at the top (new articles arrive there);
-        # anywhere else the selection stays on its article
-        keep = self.by_id.get(self.current.id) if self.current is not None and not at_top else None
-        self.current = keep or (articles[0] if articles else None)
-        if self.current is not None:
-            article_list.move_to(self.current.id)
-        self.query_one("#status", Static).update(self._status_text())
+        article_list.focus()
+        if self.articles:
+            article_list.move_cursor(row=0, animate=False)
+
+    # --- the view ------------------------------------------------------------------------------
 
     def _filled(self, article: Article) -> Article:
         """The article with its text: listed articles come from the index without it."""
@@ -192,30 +348,311 @@ class MainScreen(Screen[None]):
             self.index.fill(article)
         return article
 
+    def _apply_view(self) -> None:
+        """Work out what the list shows from the collection and the active filter."""
+        article_list = self.query_one(ArticleList)
+        result = self.search_result
+        if self.search_query.strip() and result is not None:
+            if result.error:
+                self._set_filter_line(f"Search: {result.error}")
+                shown = []
+            else:
+                shown = [self.by_id[h.article.id] for h in result.hits if h.article.id in self.by_id]
+                article_list.title_spans = {h.article.id: [(m.start, m.end) for m in h.matches if m.field == "title"]
+                                            for h in result.hits}
+                self._set_filter_line(f"Search “{self.search_query}”: {len(shown)} results, best first"
+                                      f"{' (first 200)' if len(shown) >= 200 else ''} · enter opens · "
+                                      "n/N next match · escape clears")
+            self.query_one(ArticleView).terms = result.terms
+        elif self.entity_filter is not None:
+            kind, name = self.entity_filter
+            ids = self._entity_article_ids(kind, name)
+            shown = [a for a in self.collection if a.id in ids]
+            article_list.title_spans = {}
+            self._set_filter_line(f"{TYPE_NAMES[kind]}: {name} · {len(shown)} articles · ] / [ jump between "
+                                  "mentions · escape clears")
+            self.query_one(ArticleView).terms = frozenset()
+        else:
+            shown = list(self.collection)
+            article_list.title_spans = {}
+            self._set_filter_line(None)
+            self.query_one(ArticleView).terms = frozenset()
+        self.articles = shown
+
+    def _entity_article_ids(self, kind: str, name: str) -> set[str]:
+        if self.entities is None:
+            return set()
+        for ent in self.entities.entities:
+            if ent.type == kind and ent.canonical == name:
+                return set(ent.articles)
+        return set()
+
+    def _set_filter_line(self, text: str | None) -> None:
+        line = self.query_one("#filter", Static)
+        line.display = text is not None
+        line.update(text or "")
+
+    def watch_newest_first(self, newest_first: bool) -> None:
+        self.collection = sort_articles(self.collection, newest_first)
+        if self.articles:
+            self._resorting = True
+            if self.search_result is not None and self.search_query.strip():
+                self.articles = list(self.articles)  # results stay best first
+            else:
+                self._apply_view()
+            self._resorting = False
+        self._update_status()
+
+    def watch_articles(self, old: list[Article], articles: list[Article]) -> None:
+        article_list = self.query_one(ArticleList)
+        article_list.articles = articles
+        at_top = (self.current is not None and bool(old) and old[0].id == self.current.id
+                  and not self._resorting)
+        # a reader at the top of the list stays at the top (new articles arrive there);
+        # anywhere else the selection stays on its article while it is listed
+        shown = {a.id for a in articles}
+        keep = self.current if self.current is not None and self.current.id in shown and not at_top else None
+        new = self.by_id.get(keep.id) if keep is not None else (articles[0] if articles else None)
+        if new is not self.current:
+            self.current = new
+        if self.current is not None:
+            article_list.move_to(self.current.id)
+        self._update_status()
+
     def watch_current(self, article: Article | None) -> None:
         view = self.query_one(ArticleView)
+        view.focus_span = None
         view.article = self._filled(article) if article is not None else None
-        view.entities = self.entities.by_article.get(article.id) if self.entities and article else None
+        self.match_index = self.mention_index = -1
+        self._show_entities()
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        if article is not None and article.id not in self.read:
+            self._read_timer = self.set_timer(READ_AFTER_SECONDS, lambda: self._mark_read(article.id))
+        self._update_status()
 
-    def _status_text(self) -> str:
+    def _mark_read(self, article_id: str) -> None:
+        if self.current is None or self.current.id != article_id or article_id in self.read:
+            return
+        self.read.add(article_id)
+        self.query_one(ArticleList).read = frozenset(self.read)
+        self.save_read(article_id)
+        self._update_status()
+
+    def _show_entities(self) -> None:
+        view = self.query_one(ArticleView)
+        panel = self.query_one(EntityPanel)
+        if self.entities is None or self.current is None:
+            view.entities = None
+            panel.entries = []
+            return
+        found = self.entities.by_article.get(self.current.id)
+        view.entities = found
+        counts: Counter = Counter()
+        if found is not None:
+            for lm in found.title + found.body:
+                counts[(lm.mention.type, lm.canonical)] += 1
+        panel.entries = [(kind, name, n) for (kind, name), n in counts.items()]
+
+    def _update_status(self) -> None:
         parts = []
-        if self.articles or self.listed_final:
-            parts.append(f"{len(self.articles)} articles · {'newest' if self.newest_first else 'oldest'} first")
+        if self.collection or self.listed_final:
+            unread = sum(1 for a in self.collection if a.id not in self.read)
+            parts.append(f"{len(self.collection)} articles · {unread} unread · "
+                         f"{'newest' if self.newest_first else 'oldest'} first")
+        if self.marks:
+            parts.append(f"{len(self.marks)} bookmarks")
         if self.skipped:
-            parts.append(f"{len(self.skipped)} files skipped")
+            parts.append(f"{len(self.skipped)} files skipped (S)")
         if self.progress is not None:
             stage, done, total = self.progress
             parts.append(f"{stage} {done}/{total}…")
         elif not self.listed_final:
-            parts.append("Checking files…" if self.articles else "Loading…")
-        return " · ".join(parts)
+            parts.append("Checking files…" if self.collection else "Loading…")
+        elif self.entities is None:
+            parts.append("Finding names…")
+        if self.match_index >= 0 and self.match_spans:
+            parts.append(f"match {self.match_index + 1}/{len(self.match_spans)}")
+        if self.mention_index >= 0 and self.match_spans:
+            parts.append(f"mention {self.mention_index + 1}/{len(self.match_spans)}")
+        self.query_one("#status", Static).update(" · ".join(parts))
 
-    @on(ArticleList.Highlighted)
-    def _highlighted(self, message: ArticleList.Highlighted) -> None:
-        self.current = self.by_id.get(message.article_id)
+    # --- public operations (keys, the command palette and tests use them) ----------------------
+
+    def filter_by_entity(self, kind: str, name: str) -> None:
+        self.search_query = ""
+        self.search_result = None
+        search = self.query_one("#search", Input)
+        search.value = ""
+        search.display = False
+        self.entity_filter = (kind, name)
+        self._apply_view()
+        self.query_one(ArticleList).focus()
+
+    def open_article(self, article_id: str) -> None:
+        """Show an article, clearing a filter that hides it."""
+        if article_id not in self.by_id:
+            return
+        if article_id not in {a.id for a in self.articles}:
+            self.action_clear()
+        self.current = self.by_id[article_id]
+        self.query_one(ArticleList).move_to(article_id)
+
+    # --- actions -------------------------------------------------------------------------------
 
     def action_next_article(self) -> None:
         self.query_one(ArticleList).action_cursor_down()
 
     def action_previous_article(self) -> None:
         self.query_one(ArticleList).action_cursor_up()
+
+    def action_toggle_sort(self) -> None:
+        self.newest_first = not self.newest_first
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.focus()
+
+    def action_clear(self) -> None:
+        search = self.query_one("#search", Input)
+        had_filter = bool(self.search_query.strip()) or self.entity_filter is not None
+        self.search_query = ""
+        self.search_result = None
+        self.entity_filter = None
+        search.value = ""
+        search.display = False
+        view = self.query_one(ArticleView)
+        view.focus_span = None
+        self.match_index = self.mention_index = -1
+        if had_filter:
+            self._apply_view()
+        self.query_one(ArticleList).focus()
+
+    def action_toggle_bookmark(self) -> None:
+        article = self.current
+        if article is None:
+            return
+        if article.id in self.marks:
+            del self.marks[article.id]
+            self.change_bookmark("remove", article_id=article.id)
+            self.notify(f"Bookmark removed: {article.title}", markup=False, timeout=3)
+        else:
+            from newsreader.core.bookmarks import Bookmark
+
+            self.marks[article.id] = Bookmark.of(article)
+            self.change_bookmark("add", article=article)
+            self.notify(f"Bookmarked: {article.title}", markup=False, timeout=3)
+        self.query_one(ArticleList).bookmarked = frozenset(self.marks)
+        self._update_status()
+
+    def action_show_bookmarks(self) -> None:
+        marks = sorted(self.marks.values(), key=lambda b: (b.created, b.id), reverse=True)
+
+        def opened(article_id: str | None) -> None:
+            if article_id:
+                self.open_article(article_id)
+
+        self.app.push_screen(BookmarksScreen(self, marks, set(self.by_id)), opened)
+
+    @on(BookmarksScreen.Remove)
+    def _remove_bookmark(self, message: BookmarksScreen.Remove) -> None:
+        self.marks.pop(message.article_id, None)
+        self.query_one(ArticleList).bookmarked = frozenset(self.marks)
+        self.change_bookmark("remove", article_id=message.article_id)
+        self._update_status()
+
+    @on(BookmarksScreen.SetNote)
+    def _set_note(self, message: BookmarksScreen.SetNote) -> None:
+        self.change_bookmark("note", article_id=message.article_id, note=message.note)
+
+    def action_next_unread(self) -> None:
+        shown = self.articles
+        if not shown:
+            return
+        start = next((i for i, a in enumerate(shown) if self.current is not None and a.id == self.current.id), -1)
+        for step in range(1, len(shown) + 1):
+            candidate = shown[(start + step) % len(shown)]
+            if candidate.id not in self.read:
+                self.current = candidate
+                self.query_one(ArticleList).move_to(candidate.id)
+                return
+        self.notify("Everything here is read.", timeout=3)
+
+    def _jump(self, spans: list[tuple[int, int]], index: int, step: int) -> int:
+        if not spans:
+            return -1
+        index = (index + step) % len(spans) if index >= 0 else (0 if step > 0 else len(spans) - 1)
+        self.query_one(ArticleView).focus_span = spans[index]
+        return index
+
+    def action_next_match(self, step: int = 1) -> None:
+        from newsreader.core.search.index import match_spans
+
+        if self.current is None or self.search_result is None or not self.search_query.strip():
+            self.notify("No search: press / to search.", timeout=3)
+            return
+        self.match_spans = match_spans(self.current.body, self.search_result.terms)
+        self.mention_index = -1
+        if not self.match_spans:
+            self.notify("The search words are not in this article's text (only in its names or title).",
+                        timeout=4)
+            return
+        self.match_index = self._jump(self.match_spans, self.match_index, step)
+        self._update_status()
+
+    def action_previous_match(self) -> None:
+        self.action_next_match(-1)
+
+    def action_next_mention(self, step: int = 1) -> None:
+        view = self.query_one(ArticleView)
+        if view.entities is None:
+            self.notify("No names found in this article yet.", timeout=3)
+            return
+        wanted = self.entity_filter
+        if wanted is None:
+            option = self.query_one(EntityPanel).highlighted_option
+            if option is not None and option.id:
+                kind, name = option.id.split("\x1f", 1)
+                wanted = (kind, name)
+        mentions = [lm for lm in view.entities.body
+                    if wanted is None or (lm.mention.type, lm.canonical) == wanted]
+        self.match_spans = [(lm.mention.start, lm.mention.end) for lm in mentions]
+        self.match_index = -1
+        if not self.match_spans:
+            self.notify("No mention of that name in the text.", timeout=3)
+            return
+        self.mention_index = self._jump(self.match_spans, self.mention_index, step)
+        self._update_status()
+
+    def action_previous_mention(self) -> None:
+        self.action_next_mention(-1)
+
+    def action_focus_names(self) -> None:
+        if self.has_class("narrow"):
+            self.notify("The names panel needs a wider window; use ctrl+p → Jump to entity.", timeout=4)
+            return
+        self.query_one(EntityPanel).focus()
+
+    def action_toggle_type(self, kind: str) -> None:
+        if kind in self.hidden:
+            self.hidden.discard(kind)
+        else:
+            self.hidden.add(kind)
+        self.query_one(ArticleView).hidden = frozenset(self.hidden)
+
+    def action_show_skipped(self) -> None:
+        from newsreader.screens.skipped_screen import SkippedScreen
+
+        if not self.skipped:
+            self.notify("No files were skipped.", timeout=3)
+            return
+        self.app.push_screen(SkippedScreen(self.skipped))
+
+    def action_help(self) -> None:
+        from newsreader.keys import binding_rows
+        from newsreader.screens.help_screen import HelpScreen
+
+        bindings = [*self.BINDINGS, *self.app.BINDINGS]
+        self.app.push_screen(HelpScreen(binding_rows(bindings, getattr(self.app, "keymap", {}))))

@@ -1,6 +1,9 @@
-"""The reader pane: title, a metadata line, and the body as plain text."""
+"""The reader pane: title, a metadata line, a legend of the names in it, and the body as plain text
+with names and search matches highlighted."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -8,12 +11,13 @@ from textual.content import Content
 from textual.reactive import var
 from textual.widgets import Static
 
-from typing import TYPE_CHECKING
-
 from newsreader.core.article import Article
 
 if TYPE_CHECKING:
     from newsreader.core.ner.collection import ArticleEntities
+
+TYPES = ("PER", "LOC", "ORG", "MISC")
+TYPE_LABELS = {"PER": "people", "LOC": "places", "ORG": "organisations", "MISC": "other"}
 
 
 def metadata_line(article: Article) -> str:
@@ -29,44 +33,101 @@ def metadata_line(article: Article) -> str:
 
 
 class ArticleView(VerticalScroll, can_focus=True):
-    """Shows ``article``. Untrusted text goes in as :class:`Content`, never as markup."""
+    """Shows ``article``. Untrusted text goes in as :class:`Content`, never as markup.
 
-    COMPONENT_CLASSES = {"entity-per", "entity-loc", "entity-org", "entity-misc"}
+    Attributes set by the hub: ``entities`` (the names found in the article), ``hidden`` (entity
+    types not to highlight), ``terms`` (folded search words to highlight), ``focus_span`` (the
+    mention or match the reader jumped to, shown reversed and scrolled into view)."""
+
+    COMPONENT_CLASSES = {"entity-per", "entity-loc", "entity-org", "entity-misc", "search-match", "focus"}
 
     article: var[Article | None] = var(None)
     entities: var[ArticleEntities | None] = var(None)
+    hidden: var[frozenset[str]] = var(frozenset())
+    terms: var[frozenset[str]] = var(frozenset())
+    focus_span: var[tuple[int, int] | None] = var(None)
 
     def compose(self) -> ComposeResult:
         yield Static(id="title", markup=False)
         yield Static(id="meta", markup=False)
+        yield Static(id="legend", markup=False)
         yield Static(id="body", markup=False)
 
     def watch_article(self, article: Article | None) -> None:
-        self._show(article, self.entities)
+        self._show()
         self.scroll_home(animate=False)
 
-    def watch_entities(self, entities: ArticleEntities | None) -> None:
-        self._show(self.article, entities)
+    def watch_entities(self) -> None:
+        self._show()
 
-    def _highlight(self, content: Content, mentions) -> Content:
+    def watch_hidden(self) -> None:
+        self._show()
+
+    def watch_terms(self) -> None:
+        self._show()
+
+    def watch_focus_span(self, span: tuple[int, int] | None) -> None:
+        self._show()
+        if span is not None and self.article is not None and self.article.body:
+            body = self.query_one("#body", Static)
+            fraction = span[0] / max(1, len(self.article.body))
+            y = body.virtual_region.y + int(fraction * body.outer_size.height) - self.size.height // 3
+            self.scroll_to(y=max(0, y), animate=False)
+
+    def _style(self, name: str):
+        return self.get_visual_style(name, partial=True)
+
+    def _decorate(self, text: str, mentions, with_matches: bool) -> Content:
+        content = Content(text)
         for lm in mentions:
-            style = self.get_visual_style(f"entity-{lm.mention.type.lower()}", partial=True)
-            content = content.stylize(style, lm.mention.start, lm.mention.end)
+            if lm.mention.type not in self.hidden:
+                content = content.stylize(self._style(f"entity-{lm.mention.type.lower()}"),
+                                          lm.mention.start, lm.mention.end)
+        if with_matches and self.terms:
+            from newsreader.core.search.index import match_spans
+
+            match = self._style("search-match")
+            for start, end in match_spans(text, self.terms):
+                content = content.stylize(match, start, end)
         return content
 
-    def _show(self, article: Article | None, entities: ArticleEntities | None) -> None:
+    def legend(self) -> Content:
+        """Counts per type; hidden types are shown struck through."""
+        if self.entities is None:
+            return Content("Finding names…").stylize("dim")
+        counts = {t: 0 for t in TYPES}
+        for lm in self.entities.title + self.entities.body:
+            counts[lm.mention.type] = counts.get(lm.mention.type, 0) + 1
+        parts = []
+        for n, kind in enumerate(TYPES, 1):
+            label = Content(f"{n} {TYPE_LABELS[kind]} {counts[kind]}")
+            if kind in self.hidden:
+                label = label.stylize("dim strike")
+            else:
+                label = label.stylize(self._style(f"entity-{kind.lower()}"))
+            parts.append(label)
+        return Content(" · ").join(parts)
+
+    def _show(self) -> None:
+        article, entities = self.article, self.entities
+        title_w = self.query_one("#title", Static)
+        meta_w = self.query_one("#meta", Static)
+        legend_w = self.query_one("#legend", Static)
+        body_w = self.query_one("#body", Static)
         if article is None:
-            self.query_one("#title", Static).update(Content("No article selected"))
-            self.query_one("#meta", Static).update(Content(""))
-            self.query_one("#body", Static).update(Content(""))
+            title_w.update(Content("No article selected"))
+            meta_w.update(Content(""))
+            legend_w.update(Content(""))
+            body_w.update(Content(""))
             return
-        title = Content(article.title)
-        body = Content(article.body)
-        if entities is not None:
-            title = self._highlight(title, entities.title)
-            body = self._highlight(body, entities.body)
-        self.query_one("#title", Static).update(title)
-        self.query_one("#meta", Static).update(Content(metadata_line(article)))
+        title = self._decorate(article.title, entities.title if entities else [], True)
+        body = self._decorate(article.body, entities.body if entities else [], True)
         for start, end in article.boilerplate:  # credits, counters, bylines: kept, but dimmed
             body = body.stylize("dim", start, end)
-        self.query_one("#body", Static).update(body)
+        if self.focus_span is not None:
+            start, end = self.focus_span
+            body = body.stylize(self._style("focus"), start, end)
+        title_w.update(title)
+        meta_w.update(Content(metadata_line(article)))
+        legend_w.update(self.legend())
+        body_w.update(body)

@@ -1,0 +1,50 @@
+"""The names in the open article, grouped by type with their counts; choosing one filters the list."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import var
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+TYPE_NAMES = {"PER": "People", "LOC": "Places", "ORG": "Organisations", "MISC": "Other names"}
+SEP = "\x1f"
+
+
+class EntityPanel(OptionList):
+    """``entries`` is a list of (type, canonical name, mentions in the article)."""
+
+    class Chosen(Message):
+        def __init__(self, kind: str, canonical: str) -> None:
+            super().__init__()
+            self.kind = kind
+            self.canonical = canonical
+
+    COMPONENT_CLASSES = {"entity-per", "entity-loc", "entity-org", "entity-misc"}
+
+    entries: var[list[tuple[str, str, int]]] = var(list, always_update=True)
+
+    def watch_entries(self, entries: list[tuple[str, str, int]]) -> None:
+        self.clear_options()
+        options: list[Option | None] = []
+        for kind in TYPE_NAMES:
+            group = sorted((e for e in entries if e[0] == kind), key=lambda e: (-e[2], e[1]))
+            if not group:
+                continue
+            if options:
+                options.append(None)  # a separator line
+            options.append(Option(Content(f"{TYPE_NAMES[kind]} ({len(group)})").stylize("bold"), disabled=True))
+            style = self.get_visual_style(f"entity-{kind.lower()}", partial=True)
+            for _, name, count in group:
+                prompt = Content.assemble(Content(name).stylize(style), Content(f"  {count}").stylize("dim"))
+                options.append(Option(prompt, id=f"{kind}{SEP}{name}"))
+        if not options:
+            options.append(Option(Content("No names found yet").stylize("dim"), disabled=True))
+        self.add_options(options)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            kind, name = event.option.id.split(SEP, 1)
+            self.post_message(self.Chosen(kind, name))
