@@ -259,3 +259,17 @@ def test_two_known_people_run_together_are_split(crf):
     from newsreader.core.ner.crf import _split_joined_people
 
     assert _split_joined_people(doc, labels)[2] == ["O", "O", "B-PER", "B-PER", "O"]
+
+
+def test_process_recognizer_gives_the_same_mentions_as_in_process(crf):
+    from newsreader.core.ner.process import ProcessRecognizer
+
+    rec = ProcessRecognizer(crf, "crf")
+    try:
+        texts = [TEXT, "", "In Wien regnet es."]
+        assert rec.recognize_many(texts) == [crf.recognize(t) for t in texts]
+        assert rec.failed is None and rec.version == crf.version
+    finally:
+        rec.close()
+    # a closed (or dead) child: recognition still works, in-process
+    assert rec.recognize(TEXT) == crf.recognize(TEXT)

@@ -7,7 +7,6 @@ import json
 from textual.app import App
 from textual.binding import Binding
 
-from newsreader.commands import ReaderCommands
 from newsreader.resources import seeds_dir, stylesheets
 from newsreader.screens.main_screen import MainScreen
 
@@ -18,11 +17,17 @@ def _ui_state_path():
     return state_dir() / "ui.json"
 
 
+def _reader_commands():
+    from newsreader.commands import ReaderCommands  # the palette's machinery loads when it opens
+
+    return ReaderCommands
+
+
 class NewsReaderApp(App[None]):
     TITLE = "newsreader"
     CSS_PATH = [str(p) for p in stylesheets()]
     BINDINGS = [Binding("q", "quit", "Quit", id="quit")]
-    COMMANDS = App.COMMANDS | {ReaderCommands}
+    COMMANDS = App.COMMANDS | {lambda: _reader_commands()}
 
     def __init__(self, paths: list[str] | None = None, ner: str | None = None) -> None:
         super().__init__()

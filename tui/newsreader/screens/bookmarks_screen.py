@@ -11,8 +11,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from newsreader.core.bookmarks import Bookmark
-from newsreader.screens.note_screen import NoteScreen
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsreader.core.bookmarks import Bookmark
 
 
 class BookmarksScreen(Screen[str | None]):
@@ -110,6 +112,8 @@ class BookmarksScreen(Screen[str | None]):
         b = self._selected()
         if b is None:
             return
+
+        from newsreader.screens.note_screen import NoteScreen
 
         def done(note: str | None) -> None:
             if note is not None:

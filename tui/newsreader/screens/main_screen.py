@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # imported in the workers: not on the way to the first paint
     from newsreader.core.search.index import SearchIndex, SearchResult
 
 READ_AFTER_SECONDS = 3.0
+SMALL_INDEX_BYTES = 4_000_000  # an index this small is listed before the first paint
 NARROW = 110  # below this width the panes stack and the names panel hides
 
 
@@ -63,8 +64,9 @@ class MainScreen(Screen[None]):
         """The collection as the index knows it (``final``: after checking every file)."""
 
         def __init__(self, articles: list[Article], skipped: list[Skipped], final: bool,
-                     notices: list[str]) -> None:
+                     notices: list[str], index: SearchIndex) -> None:
             super().__init__()
+            self.index = index
             self.articles = articles
             self.skipped = skipped
             self.final = final
@@ -120,7 +122,8 @@ class MainScreen(Screen[None]):
         self.by_id: dict[str, Article] = {}
         self.skipped: list[Skipped] = []
         self.listed_final = False
-        self.index: SearchIndex | None = None
+        self.index: SearchIndex | None = None          # set once it is up to date: search uses it
+        self._store_index: SearchIndex | None = None   # set with the first listing: texts come from it
         self.entities: CollectionEntities | None = None
         self.progress: tuple[str, int, int] | None = None
         self.search_result: SearchResult | None = None
@@ -153,8 +156,25 @@ class MainScreen(Screen[None]):
         self.query_one("#search", Input).display = False
         self.query_one("#filter", Static).display = False
         self.query_one(ArticleList).focus()
-        self.open_collection()
+        index = self._open_small_index()
+        self.open_collection(index)
         self.load_marks_and_reading()
+
+    def _open_small_index(self) -> SearchIndex | None:
+        """A small collection the index already knows is listed before the first paint (a few
+        milliseconds); anything else is opened and listed by the worker."""
+        from newsreader.core.search.index import SearchIndex, default_index_path
+
+        path = default_index_path(self.paths)
+        if not path.exists() or path.stat().st_size > SMALL_INDEX_BYTES:
+            return None
+        try:
+            index = SearchIndex(path)
+        except (OSError, sqlite3.Error):
+            return None
+        if len(index):
+            self._listed(self.Listed(index.articles(bodies=False), [], False, [], index))
+        return index
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "narrow")
@@ -162,23 +182,21 @@ class MainScreen(Screen[None]):
     # --- workers -------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="load")
-    def open_collection(self) -> None:
+    def open_collection(self, index: SearchIndex | None = None) -> None:
         """Lists what the index already knows, brings it up to date (parsing only new or changed
         files), then adds entity names. Never touches a widget."""
-        from newsreader.core.config import load_config
-        from newsreader.core.ner import get_recognizer
-        from newsreader.core.ner.collection import analyse, default_cache
         from newsreader.core.search.index import SearchIndex, default_index_path
 
         notices: list[str] = []
-        try:
-            index = SearchIndex(default_index_path(self.paths))
-        except (OSError, sqlite3.Error) as exc:
-            notices.append(f"search index unavailable ({exc}); keeping it in memory for this session")
-            index = SearchIndex(None)
+        if index is None:
+            try:
+                index = SearchIndex(default_index_path(self.paths))
+            except (OSError, sqlite3.Error) as exc:
+                notices.append(f"search index unavailable ({exc}); keeping it in memory for this session")
+                index = SearchIndex(None)
+            if len(index):
+                self.post_message(self.Listed(index.articles(bodies=False), [], False, [], index))
         notices += index.notices
-        if len(index):
-            self.post_message(self.Listed(index.articles(bodies=False), [], False, []))
 
         def progress(stage: str):
             return lambda done, total, _what="": self.post_message(self.Progress(stage, done, total))
@@ -188,18 +206,30 @@ class MainScreen(Screen[None]):
         def list_so_far() -> None:  # a first build of a big collection shows what it has every 2 s
             if time.monotonic() - last_listing[0] > 2.0:
                 last_listing[0] = time.monotonic()
-                self.post_message(self.Listed(index.articles(bodies=False), [], False, []))
+                self.post_message(self.Listed(index.articles(bodies=False), [], False, [], index))
 
         report = index.refresh(self.paths, progress=progress("Reading files"), on_batch=list_so_far)
-        self.post_message(self.Listed(index.articles(bodies=False), report.skipped, True, notices))
+        self.post_message(self.Listed(index.articles(bodies=False), report.skipped, True, notices, index))
         index.ensure_vocabulary()
         self.post_message(self.SearchReady(index))
 
+        from newsreader.core.config import load_config
+        from newsreader.core.ner import get_recognizer
+        from newsreader.core.ner.collection import analyse, default_cache
+
         config = load_config()
-        recognizer, message = get_recognizer(self.ner or config.ner)
+        spec = self.ner or config.ner
+        recognizer, message = get_recognizer(spec)
         cache = default_cache()
-        index.recognize_pending(recognizer, cache, progress=progress("Finding names"))
-        result = analyse(index.articles(bodies=True), recognizer, cache)
+        if index.pending_entities() > 20:  # many to do: tag in another process, the UI keeps the CPU
+            from newsreader.core.ner.process import ProcessRecognizer
+
+            recognizer = ProcessRecognizer(recognizer, spec)
+        try:
+            index.recognize_pending(recognizer, cache, progress=progress("Finding names"))
+            result = analyse(index.articles(bodies=True), recognizer, cache)
+        finally:
+            getattr(recognizer, "close", lambda: None)()
         self.post_message(self.EntitiesReady(result, config.notices + ([message] if message else []) + result.notices))
 
     @work(thread=True, group="store")
@@ -256,6 +286,7 @@ class MainScreen(Screen[None]):
 
     @on(Listed)
     def _listed(self, message: Listed) -> None:
+        self._store_index = message.index  # article texts can be read from it from now on
         self.skipped = message.skipped
         self.listed_final = message.final
         if message.final:
@@ -344,8 +375,8 @@ class MainScreen(Screen[None]):
 
     def _filled(self, article: Article) -> Article:
         """The article with its text: listed articles come from the index without it."""
-        if article.lazy and self.index is not None:
-            self.index.fill(article)
+        if article.lazy and self._store_index is not None:
+            self._store_index.fill(article)
         return article
 
     def _apply_view(self) -> None:
@@ -455,10 +486,17 @@ class MainScreen(Screen[None]):
                 counts[(lm.mention.type, lm.canonical)] += 1
         panel.entries = [(kind, name, n) for (kind, name), n in counts.items()]
 
+    def _unread_count(self) -> int:
+        key = (id(self.collection), len(self.collection), len(self.read))
+        if getattr(self, "_unread_key", None) != key:
+            self._unread_key = key
+            self._unread = sum(1 for a in self.collection if a.id not in self.read)
+        return self._unread
+
     def _update_status(self) -> None:
         parts = []
         if self.collection or self.listed_final:
-            unread = sum(1 for a in self.collection if a.id not in self.read)
+            unread = self._unread_count()
             parts.append(f"{len(self.collection)} articles · {unread} unread · "
                          f"{'newest' if self.newest_first else 'oldest'} first")
         if self.marks:
@@ -655,4 +693,8 @@ class MainScreen(Screen[None]):
         from newsreader.screens.help_screen import HelpScreen
 
         bindings = [*self.BINDINGS, *self.app.BINDINGS]
-        self.app.push_screen(HelpScreen(binding_rows(bindings, getattr(self.app, "keymap", {}))))
+        rows = binding_rows(bindings, getattr(self.app, "keymap", {}))
+        rows.append(("ctrl+p", "Command palette: every action, jump to entity…, open article…, change theme",
+                     "command_palette"))
+        rows.append(("tab, shift+tab", "Move between list, reader and names", "focus_next"))
+        self.app.push_screen(HelpScreen(rows))

@@ -84,14 +84,17 @@ def recognize_all(texts: Iterable[str], recognizer: Recognizer, cache: EntityCac
     texts = list(texts)
     keys = [text_key(t) for t in texts]
     found = cache.get(sorted(set(keys)), recognizer.version)
-    todo = [i for i, k in enumerate(keys) if k not in found]
-    pending: dict[str, list[Mention]] = {}
-    for n, i in enumerate(todo, 1):
-        if keys[i] not in found:
-            found[keys[i]] = pending[keys[i]] = recognizer.recognize(texts[i])
-        if len(pending) >= batch or n == len(todo):
-            cache.put(pending, recognizer.version)
-            pending = {}
+    todo = list({k: i for i, k in enumerate(keys) if k not in found}.values())  # each text once
+    many = getattr(recognizer, "recognize_many", None)
+    for start in range(0, len(todo), batch):
+        chunk = todo[start:start + batch]
+        if many is not None:  # a recognizer in another process takes a batch at a time
+            results = many([texts[i] for i in chunk])
+        else:
+            results = [recognizer.recognize(texts[i]) for i in chunk]
+        pending = {keys[i]: r for i, r in zip(chunk, results)}
+        found.update(pending)
+        cache.put(pending, recognizer.version)
         if progress:
-            progress(n, len(todo))
+            progress(start + len(chunk), len(todo))
     return [found[k] for k in keys]

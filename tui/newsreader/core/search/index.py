@@ -25,6 +25,7 @@ correction.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import hashlib
 import heapq
@@ -38,14 +39,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 from datetime import datetime
 
 from newsreader.core.article import Article, ArticleDate, sort_articles
 from newsreader.core.discover import Skipped, discover_stat
-from newsreader.core.loader import LoadError, load_file
 from newsreader.core.search.fold import find_terms, folded_text, max_edits
 from newsreader.core.search.query import Query, QueryError, Term, parse_query
 
@@ -258,6 +255,8 @@ class SearchIndex:
             self.db.executemany("DELETE FROM holds WHERE path = ?", [(p,) for p in gone])
         report.removed_files = len(gone)
 
+        if todo:
+            from newsreader.core.loader import LoadError, load_file  # the parsers load only when needed
         for start in range(0, len(todo), batch):
             chunk = todo[start:start + batch]
             new_articles: dict[str, Article] = {}
@@ -370,30 +369,40 @@ class SearchIndex:
     # --- reading ------------------------------------------------------------------------------
 
     @_locked
-    def _paths_by_id(self) -> dict[str, list[str]]:
-        paths: dict[str, list[str]] = {}
-        for aid, path in self.db.execute("SELECT article_id, path FROM holds ORDER BY path"):
-            paths.setdefault(aid, []).append(path)
-        return paths
-
-    @_locked
     def paths_of(self, article_id: str) -> list[str]:
         return [p for (p,) in self.db.execute("SELECT path FROM holds WHERE article_id = ? ORDER BY path",
                                               (article_id,))]
 
-    @_locked
+    @contextlib.contextmanager
+    def _reader(self):
+        """A connection for a long read. A file index gets a connection of its own (SQLite's WAL
+        lets it read while another writes), so a long read does not hold the lock that the UI
+        thread needs to show an article; an in-memory index reads under the lock."""
+        if self.path is None:
+            with self.lock:
+                yield self.db
+            return
+        db = sqlite3.connect(self.path)
+        try:
+            yield db
+        finally:
+            db.close()
+
     def articles(self, bodies: bool = True) -> list[Article]:
         """Every article in the index, newest first, with the paths it was found at. With
         ``bodies=False`` the articles come without their text (``lazy``; see :meth:`fill`),
         which is what a fast start needs."""
-        paths = self._paths_by_id()
         out = []
         sql = ("SELECT d.meta, b.body FROM docs d JOIN bodies b ON b.rowid = d.rowid" if bodies
                else "SELECT meta, '' FROM docs")
-        for meta, body in self.db.execute(sql):
-            a = _unpack(meta, body, lazy=not bodies)
-            a.paths = paths.get(a.id, [])
-            out.append(a)
+        with self._reader() as db:
+            paths: dict[str, list[str]] = {}
+            for aid, path in db.execute("SELECT article_id, path FROM holds ORDER BY path"):
+                paths.setdefault(aid, []).append(path)
+            for meta, body in db.execute(sql):
+                a = _unpack(meta, body, lazy=not bodies)
+                a.paths = paths.get(a.id, [])
+                out.append(a)
         return sort_articles(out)
 
     @_locked
@@ -415,7 +424,8 @@ class SearchIndex:
     # --- vocabulary ---------------------------------------------------------------------------
 
     def _load_vocabulary(self) -> None:
-        rows = self.db.execute("SELECT term, doc FROM vocab").fetchall()  # sorted by term
+        with self._reader() as db:
+            rows = db.execute("SELECT term, doc FROM vocab").fetchall()  # sorted by term
         self._vocab = [t for t, _ in rows]
         self._df = dict(rows)
         # candidates for typo matching, by length and by first and by second letter
@@ -434,7 +444,6 @@ class SearchIndex:
         self._completion_cache.clear()
         self._fuzzy_cache.clear()
 
-    @_locked
     def ensure_vocabulary(self) -> None:
         if not self._vocab:
             self._load_vocabulary()
@@ -462,6 +471,9 @@ class SearchIndex:
             return []
         hit = self._fuzzy_cache.get(word)
         if hit is None:
+            from rapidfuzz import process
+            from rapidfuzz.distance import OSA
+
             found: dict[str, int] = {}
             letters = set(word[:2])
             for n in range(len(word) - k, len(word) + k + 1):

@@ -1,0 +1,309 @@
+"""Pilot tests: every key of the reader, pressed for real, asserting on the hub's state."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from newsreader.app import NewsReaderApp
+from newsreader.core.bookmarks import BookmarkStore, ReadingState
+from newsreader.screens.bookmarks_screen import BookmarksScreen
+from newsreader.screens.help_screen import HelpScreen
+from newsreader.screens.main_screen import MainScreen
+from newsreader.screens.note_screen import NoteScreen
+from newsreader.screens.skipped_screen import SkippedScreen
+from newsreader.widgets.article_list import ArticleList
+from newsreader.widgets.article_view import ArticleView
+from newsreader.widgets.entity_panel import EntityPanel
+
+ARTICLES = {
+    "a.txt": " date 2024-03 Stoltenberg warnt Russland\n\nNato-Generalsekretär Jens Stoltenberg hat Russland am "
+             "Dienstag in Brüssel gewarnt. Stoltenberg sagte, die Hilfe für die Ukraine gehe weiter. "
+             "Auch Stoltenberg selbst reist bald nach Kiew.",
+    "b.txt": " date 2024-02 Scholz besucht Paris\n\nBundeskanzler Olaf Scholz hat in Paris den Präsidenten "
+             "Emmanuel Macron getroffen. Scholz sprach über die Ukraine.",
+    "c.txt": " date 2024-01 Wetter in Wien\n\nIn Wien wird es kalt. Die Meteorologen erwarten Schnee bis "
+             "zum Wochenende.",
+    "d.txt": " date 2023-12 Rückblick auf ein langes Jahr\n\nEin Jahr mit vielen Ereignissen ging zu Ende.",
+}
+
+
+def write(folder: Path) -> Path:
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+async def ready(app, pilot) -> MainScreen:
+    for _ in range(300):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        hub = app.screen if isinstance(app.screen, MainScreen) else None
+        if hub is not None and hub.entities is not None and hub.index is not None:
+            return hub
+    raise AssertionError("the reader never finished loading")
+
+
+def titles(hub: MainScreen) -> list[str]:
+    return [a.title for a in hub.articles]
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    return write(tmp_path)
+
+
+async def test_j_k_arrows_and_sort(folder):
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        hub = await ready(app, pilot)
+        assert hub.current.title == "Stoltenberg warnt Russland"
+        await pilot.press("j")
+        assert hub.current.title == "Scholz besucht Paris"
+        await pilot.press("down")
+        assert hub.current.title == "Wetter in Wien"
+        await pilot.press("k", "up")
+        assert hub.current.title == "Stoltenberg warnt Russland"
+        await pilot.press("o")
+        assert titles(hub)[0] == "Rückblick auf ein langes Jahr" and hub.current.title == "Stoltenberg warnt Russland"
+
+
+async def test_search_typo_enter_matches_and_escape(folder):
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        hub = await ready(app, pilot)
+        await pilot.press("slash")
+        assert app.focused is hub.query_one("#search", Input)
+        await pilot.press(*"stoltenbreg")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert titles(hub) == ["Stoltenberg warnt Russland"]
+        assert hub.query_one(ArticleList).title_spans[hub.articles[0].id] == [(0, 11)]
+        assert "1 results" in str(hub.query_one("#filter", Static).content)
+        await pilot.press("enter")
+        assert app.focused is hub.query_one(ArticleList)
+        await pilot.press("n")
+        body = hub.current.body
+        spans = hub.match_spans
+        assert [body[s:e] for s, e in spans] == ["Stoltenberg"] * 3
+        assert hub.query_one(ArticleView).focus_span == spans[0]
+        assert "match 1/3" in str(hub.query_one("#status", Static).content)
+        await pilot.press("n")
+        assert hub.query_one(ArticleView).focus_span == spans[1]
+        await pilot.press("N", "N")
+        assert hub.query_one(ArticleView).focus_span == spans[2]
+        await pilot.press("escape")
+        assert len(hub.articles) == 4 and not hub.query_one("#search", Input).display
+        assert hub.query_one(ArticleView).terms == frozenset()
+
+
+async def test_malformed_query_shows_a_message(folder):
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        hub = await ready(app, pilot)
+        await pilot.press("slash", *"date:2023-13")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "no month 13" in str(hub.query_one("#filter", Static).content)
+        assert hub.articles == []
+
+
+async def test_entity_panel_filter_mentions_and_type_toggles(folder):
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        hub = await ready(app, pilot)
+        panel = hub.query_one(EntityPanel)
+        await pilot.press("e")
+        assert app.focused is panel
+        names = [o.id for o in panel._options if o.id]
+        ukraine = next(i for i, o in enumerate(panel._options) if o.id and o.id.endswith("Ukraine"))
+        panel.highlighted = ukraine
+        await pilot.press("enter")
+        assert hub.entity_filter == ("LOC", "Ukraine")
+        assert sorted(titles(hub)) == ["Scholz besucht Paris", "Stoltenberg warnt Russland"]
+        assert "Places: Ukraine" in str(hub.query_one("#filter", Static).content)
+        await pilot.press("right_square_bracket")
+        view = hub.query_one(ArticleView)
+        assert hub.current.body[slice(*view.focus_span)] == "Ukraine"
+        assert "mention 1/1" in str(hub.query_one("#status", Static).content)
+        await pilot.press("escape")
+        assert hub.entity_filter is None and len(hub.articles) == 4
+        # mentions of the person highlighted in the panel
+        stoltenberg = next(i for i, o in enumerate(panel._options) if o.id and "Stoltenberg" in o.id)
+        panel.highlighted = stoltenberg
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert "mention 2/3" in str(hub.query_one("#status", Static).content)
+        await pilot.press("left_square_bracket")
+        assert "mention 1/3" in str(hub.query_one("#status", Static).content)
+        assert names  # the panel lists names
+        for key, kind in (("1", "PER"), ("2", "LOC"), ("3", "ORG"), ("4", "MISC")):
+            await pilot.press(key)
+            assert kind in view.hidden
+            await pilot.press(key)
+            assert kind not in view.hidden
+
+
+async def test_bookmark_toggle_view_note_remove_and_relaunch(folder):
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        hub = await ready(app, pilot)
+        await pilot.press("b")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        first = hub.current.id
+        assert first in hub.marks
+        await pilot.press("j", "b")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(hub.marks) == 2
+        await pilot.press("b")  # toggles off again
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert set(hub.marks) == {first}
+        await pilot.press("B")
+        assert isinstance(app.screen, BookmarksScreen)
+        await pilot.press("e")
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press(*"wichtig", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert BookmarkStore().load()[0][0].note == "wichtig"
+        await pilot.press("escape")
+        assert app.screen is hub
+    # relaunch: the bookmark is there
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        hub = await ready(app, pilot)
+        assert set(hub.marks) == {first}
+        assert hub.query_one(ArticleList).bookmarked == frozenset({first})
+        await pilot.press("j", "j")
+        await pilot.press("B", "enter")  # opens the bookmarked article
+        assert app.screen is hub and hub.current.id == first
+        await pilot.press("B", "d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert BookmarkStore().load()[0] == []
+        await pilot.press("escape")
+
+
+async def test_bookmark_of_an_article_not_loaded_is_listed_and_removable(folder):
+    from newsreader.core.bookmarks import Bookmark
+
+    BookmarkStore().add(Bookmark(id="00000000deadbeef", title="Ein verschwundener Artikel", date="2020-01"))
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        hub = await ready(app, pilot)
+        await pilot.press("B")
+        table = app.screen.query_one(DataTable)
+        assert "not in this collection" in str(table.get_row_at(0)[2])
+        await pilot.press("enter")
+        assert isinstance(app.screen, BookmarksScreen)  # cannot open it, stays
+        await pilot.press("delete")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert BookmarkStore().load()[0] == []
+        assert app.screen.query_one(DataTable).row_count == 0
+        await pilot.press("B")
+        assert app.screen is hub
+
+
+async def test_reading_state_unread_count_and_next_unread(folder, monkeypatch):
+    monkeypatch.setattr("newsreader.screens.main_screen.READ_AFTER_SECONDS", 0.05)
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        hub = await ready(app, pilot)
+        await pilot.pause(0.2)
+        await app.workers.wait_for_complete()
+        assert hub.read == {hub.articles[0].id}
+        assert "3 unread" in str(hub.query_one("#status", Static).content)
+        assert ReadingState().load()[0] == {hub.articles[0].id}
+        await pilot.press("u")
+        assert hub.current.id == hub.articles[1].id
+        await pilot.pause(0.2)  # opened long enough: read too
+        assert hub.read == {hub.articles[0].id, hub.articles[1].id}
+        await pilot.press("k")  # back to the first; u skips the two read ones
+        await pilot.press("u")
+        assert hub.current.id == hub.articles[2].id
+
+
+async def test_help_lists_every_binding_and_closes(folder):
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        hub = await ready(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        ids = {row[2] for row in app.screen.rows}
+        assert ids == {b.id for b in MainScreen.BINDINGS} | {"quit", "command_palette", "focus_next"}
+        await pilot.press("escape")
+        assert app.screen is hub
+
+
+async def test_skipped_files_panel(folder):
+    (folder / "leer.txt").write_text("   ", encoding="utf-8")
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        hub = await ready(app, pilot)
+        assert "1 files skipped" in str(hub.query_one("#status", Static).content)
+        await pilot.press("S")
+        assert isinstance(app.screen, SkippedScreen)
+        row = app.screen.query_one(DataTable).get_row_at(0)
+        assert str(row[0]).endswith("leer.txt") and "empty" in str(row[1])
+        await pilot.press("escape")
+        assert app.screen is hub
+
+
+async def test_command_palette_jumps_to_an_entity(folder):
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        hub = await ready(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"jump to entity scholz")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert hub.entity_filter == ("PER", "Olaf Scholz")
+        assert titles(hub) == ["Scholz besucht Paris"]
+
+
+async def test_keymap_from_the_config_file_and_q_quits(folder):
+    from newsreader.core.config import config_path
+
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text('[keys]\nnext_article = "x"\n', encoding="utf-8")
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        hub = await ready(app, pilot)
+        await pilot.press("x")
+        assert hub.current.title == "Scholz besucht Paris"
+        await pilot.press("question_mark")
+        rows = {row[2]: row[0] for row in app.screen.rows}
+        assert rows["next_article"] == "x"
+        await pilot.press("escape", "q")
+    assert app.return_code == 0 and not app.is_running
+
+
+async def test_theme_choice_is_kept(folder):
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        await ready(app, pilot)
+        app.theme = "nord"
+        await pilot.pause()
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        await ready(app, pilot)
+        assert app.theme == "nord"
+
+
+async def test_narrow_terminal_stacks_the_panes(folder):
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(80, 24)) as pilot:
+        hub = await ready(app, pilot)
+        assert hub.has_class("narrow")
+        article_list, view = hub.query_one(ArticleList), hub.query_one(ArticleView)
+        assert article_list.region.bottom <= view.region.y  # list above the reader
+        assert not hub.query_one("#names").display
+        await pilot.press("j")
+        assert hub.current.title == "Scholz besucht Paris"
