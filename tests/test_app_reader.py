@@ -246,7 +246,7 @@ async def test_skipped_files_panel(folder):
     app = NewsReaderApp([str(folder)])
     async with app.run_test(size=(140, 40)) as pilot:
         hub = await ready(app, pilot)
-        assert "1 files skipped" in str(hub.query_one("#status", Static).content)
+        assert "1 file skipped" in str(hub.query_one("#status", Static).content)
         await pilot.press("S")
         assert isinstance(app.screen, SkippedScreen)
         row = app.screen.query_one(DataTable).get_row_at(0)

@@ -24,3 +24,28 @@ _NAMES = {"question_mark": "?", "slash": "/", "left_square_bracket": "[", "right
 def display_key(key: str) -> str:
     key = key.strip()
     return _NAMES.get(key, key)
+
+
+EXTRA_ROWS = [
+    ("ctrl+p", "Command palette: every action, jump to entity…, open article…, change theme", "command_palette"),
+    ("tab, shift+tab", "Move between list, reader and names", "focus_next"),
+]
+
+
+def all_rows(keymap: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
+    """Every key of the main screen and the app, as the help screen and the guide show them."""
+    from newsreader.app import NewsReaderApp
+    from newsreader.screens.main_screen import MainScreen
+
+    return binding_rows([*MainScreen.BINDINGS, *NewsReaderApp.BINDINGS], keymap) + EXTRA_ROWS
+
+
+def markdown_table() -> str:
+    """The key reference in docs/guide.md (between the keys markers; a test keeps it current)."""
+    from newsreader.screens.bookmarks_screen import BookmarksScreen
+
+    lines = ["| key | what it does | binding id |", "| --- | --- | --- |"]
+    lines += [f"| `{k}` | {d} | `{i}` |" for k, d, i in all_rows()]
+    lines += ["", "In the bookmarks view (`B`):", "", "| key | what it does | binding id |", "| --- | --- | --- |"]
+    lines += [f"| `{k}` | {d} | `{i}` |" for k, d, i in binding_rows(BookmarksScreen.BINDINGS)]
+    return "\n".join(lines)

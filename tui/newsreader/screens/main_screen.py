@@ -500,9 +500,9 @@ class MainScreen(Screen[None]):
             parts.append(f"{len(self.collection)} articles · {unread} unread · "
                          f"{'newest' if self.newest_first else 'oldest'} first")
         if self.marks:
-            parts.append(f"{len(self.marks)} bookmarks")
+            parts.append(f"{len(self.marks)} bookmark{'s' if len(self.marks) != 1 else ''}")
         if self.skipped:
-            parts.append(f"{len(self.skipped)} files skipped (S)")
+            parts.append(f"{len(self.skipped)} file{'s' if len(self.skipped) != 1 else ''} skipped (S)")
         if self.progress is not None:
             stage, done, total = self.progress
             parts.append(f"{stage} {done}/{total}…")
@@ -689,12 +689,9 @@ class MainScreen(Screen[None]):
         self.app.push_screen(SkippedScreen(self.skipped))
 
     def action_help(self) -> None:
-        from newsreader.keys import binding_rows
+        from newsreader.keys import EXTRA_ROWS, binding_rows
         from newsreader.screens.help_screen import HelpScreen
 
         bindings = [*self.BINDINGS, *self.app.BINDINGS]
-        rows = binding_rows(bindings, getattr(self.app, "keymap", {}))
-        rows.append(("ctrl+p", "Command palette: every action, jump to entity…, open article…, change theme",
-                     "command_palette"))
-        rows.append(("tab, shift+tab", "Move between list, reader and names", "focus_next"))
+        rows = binding_rows(bindings, getattr(self.app, "keymap", {})) + EXTRA_ROWS
         self.app.push_screen(HelpScreen(rows))
