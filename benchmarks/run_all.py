@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-BENCHES = ["bench_load", "bench_ner", "bench_search"]
+BENCHES = ["bench_load", "bench_ner", "bench_search", "bench_ui"]
 
 
 def main() -> int:

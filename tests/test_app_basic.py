@@ -194,3 +194,20 @@ async def test_sort_toggle_at_the_top_keeps_the_article(tmp_path: Path):
         await pilot.press("o")
         assert shown_title(app) == "Zweiter Artikel aus dem März."
         assert app.screen.articles[0].title == "Erster Artikel aus dem Januar."
+
+
+async def test_a_huge_article_is_cut_with_a_visible_notice(tmp_path: Path):
+    from newsreader.widgets.article_view import MAX_SHOWN
+
+    body = ("Ein sehr langer Satz über nichts Bestimmtes. " * 20 + "\n\n") * 600  # about 550,000 characters
+    (tmp_path / "lang.txt").write_text("Ein sehr langer Text\n\n" + body, encoding="utf-8")
+    app = NewsReaderApp([str(tmp_path)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        view = app.screen.query_one(ArticleView)
+        shown = str(view.query_one("#body", Static).content)
+        assert len(view.article.body) > MAX_SHOWN and len(shown) == MAX_SHOWN
+        meta = str(view.query_one("#meta", Static).content)
+        assert f"showing the first {MAX_SHOWN:,} of {len(view.article.body):,} characters" in meta
+        assert "lang.txt" in meta
+        await pilot.press("j", "k")  # still responsive

@@ -43,3 +43,13 @@ def test_terminal_controls_removed_whole():
     raw = ("a\x1b[2Jb\x1b]0;pwned title\x07c\x1bP1;2|secret\x1b\\d\x9b31me\x9d8;;http://x\x9cf"
            "\x00g\x07h\x7fi\x85j\tk\nl\u202eevil\u202c")
     assert clean_text(raw) == "abcdefghij\tk\nlevil"
+
+
+def test_visible_makes_control_characters_and_undecodable_bytes_harmless():
+    from newsreader.core.textclean import visible
+
+    name = "evil\x1b]0;pwned\x07\nname\u202e" + b"\xff".decode("utf-8", "surrogateescape") + ".txt"
+    shown = visible(name)
+    assert shown == "evil\\x1b]0;pwned\\x07\\x0aname\\u202e\\xff.txt"
+    assert not any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f or 0xd800 <= ord(c) <= 0xdfff for c in shown)
+    assert visible("Grüße aus Köln") == "Grüße aus Köln"

@@ -46,8 +46,10 @@ class NewsReaderApp(App[None]):
         self.keymap = config.keys
         if config.keys:
             self.set_keymap(config.keys)
+        from newsreader.core.textclean import visible
+
         for notice in config.notices:
-            self.notify(notice, severity="warning", markup=False, timeout=10)
+            self.notify(visible(notice), severity="warning", markup=False, timeout=10)
         try:
             theme = json.loads(_ui_state_path().read_text(encoding="utf-8")).get("theme")
             if isinstance(theme, str) and theme in self.available_themes:

@@ -73,9 +73,16 @@ def _paths_or_seeds(paths: list[str]) -> list[str]:
     return [str(seeds_dir())]
 
 
+def _say(text: str) -> None:
+    """A message on stderr, with control characters in file names made visible."""
+    from newsreader.core.textclean import visible
+
+    print(f"newsreader: {visible(text)}", file=sys.stderr)
+
+
 def _report_skipped(result) -> None:
     for skipped in result.skipped:
-        print(f"newsreader: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+        _say(f"skipped {skipped.path}: {skipped.reason}")
 
 
 def cmd_list(argv: list[str]) -> int:
@@ -207,10 +214,10 @@ def _open_index(paths: list[str], ner: str | None, quiet: bool = False):
 
     index = SearchIndex(default_index_path(paths))
     for notice in index.notices:
-        print(f"newsreader: {notice}", file=sys.stderr)
+        _say(notice)
     report = index.refresh(paths, progress=None if quiet else _progress_bar("indexing"))
     for skipped in report.skipped:
-        print(f"newsreader: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+        _say(f"skipped {skipped.path}: {skipped.reason}")
     if index.pending_entities():
         index.recognize_pending(_recognizer(ner), default_cache(),
                                 progress=None if quiet else _progress_bar("entities"))

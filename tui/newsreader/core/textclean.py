@@ -98,3 +98,19 @@ def decode_bytes(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8", False)
     except UnicodeDecodeError:
         return Decoded(data.decode("cp1252", "newsreader-cp1252"), "cp1252", True)
+
+
+_UNSAFE_DISPLAY = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ud800-\udfff]")
+
+
+def visible(text: str) -> str:
+    """One line that is safe to show in a terminal: control characters (ESC included), bidi
+    controls and undecodable bytes (lone surrogates from file names) become visible escapes such
+    as ``\\x1b``. For file names, reasons and other text that did not pass :func:`clean_text`."""
+    def escape(m: re.Match) -> str:
+        c = m.group()
+        code = ord(c)
+        if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
+            return f"\\x{code - 0xDC00:02x}"
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return _UNSAFE_DISPLAY.sub(escape, text)

@@ -11,6 +11,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from newsreader.core.textclean import visible
+
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -69,9 +71,9 @@ class BookmarksScreen(Screen[str | None]):
             missing = b.id not in present
             table.add_row(Text("✗" if missing else "★", style="dim" if missing else "bold"),
                           Text(b.date or "undated", style="dim" if not b.date else ""),
-                          Text(b.title + ("  (not in this collection)" if missing else ""), no_wrap=True,
-                               overflow="ellipsis", style="dim" if missing else ""),
-                          Text(b.note or "", no_wrap=True, overflow="ellipsis"), key=b.id)
+                          Text(visible(b.title) + ("  (not in this collection)" if missing else ""),
+                               no_wrap=True, overflow="ellipsis", style="dim" if missing else ""),
+                          Text(visible(b.note or ""), no_wrap=True, overflow="ellipsis"), key=b.id)
         if marks:
             table.move_cursor(row=min(row, len(marks) - 1), animate=False)
         n_missing = sum(1 for b in marks if b.id not in present)

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from newsreader.core.article import Article, sort_articles
 from newsreader.core.discover import Skipped
+from newsreader.core.textclean import visible
 from newsreader.screens.bookmarks_screen import BookmarksScreen
 from newsreader.widgets.article_list import ArticleList
 from newsreader.widgets.article_view import TYPES, ArticleView
@@ -292,7 +293,7 @@ class MainScreen(Screen[None]):
         if message.final:
             self.progress = None
         for notice in message.notices:
-            self.notify(notice, severity="warning", markup=False, timeout=10)
+            self.notify(visible(notice), severity="warning", markup=False, timeout=10)
         if message.final and message.skipped:
             self.notify(f"{len(message.skipped)} files could not be read; press S to see which and why.",
                         severity="warning", markup=False, timeout=8)
@@ -317,7 +318,7 @@ class MainScreen(Screen[None]):
     def _entities_ready(self, message: EntitiesReady) -> None:
         self.entities = message.result
         for notice in message.notices:
-            self.notify(notice, severity="warning", markup=False, timeout=8)
+            self.notify(visible(notice), severity="warning", markup=False, timeout=8)
         self._show_entities()
         self._update_status()
 
@@ -325,7 +326,7 @@ class MainScreen(Screen[None]):
     def _marks_loaded(self, message: MarksLoaded) -> None:
         self.marks = {b.id: b for b in message.marks}
         for notice in message.notices:
-            self.notify(notice, severity="error", markup=False, timeout=15)
+            self.notify(visible(notice), severity="error", markup=False, timeout=15)
         self.query_one(ArticleList).bookmarked = frozenset(self.marks)
         if isinstance(self.app.screen, BookmarksScreen):
             self.app.screen.refresh_marks(message.marks, set(self.by_id))
@@ -334,7 +335,7 @@ class MainScreen(Screen[None]):
     def _read_loaded(self, message: ReadLoaded) -> None:
         self.read = set(message.read)
         for notice in message.notices:
-            self.notify(notice, severity="warning", markup=False, timeout=10)
+            self.notify(visible(notice), severity="warning", markup=False, timeout=10)
         self.query_one(ArticleList).read = frozenset(self.read)
         self._update_status()
 

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from newsreader.core.discover import Skipped
+from newsreader.core.textclean import visible
 
 
 class SkippedScreen(ModalScreen[None]):
@@ -25,7 +26,7 @@ class SkippedScreen(ModalScreen[None]):
             table = DataTable(id="skipped-table", cursor_type="row")
             table.add_columns("File", "Reason")
             for s in self.skipped:
-                table.add_row(Text(s.path, overflow="ellipsis"), Text(s.reason))
+                table.add_row(Text(visible(s.path), overflow="ellipsis"), Text(visible(s.reason)))
             yield table
 
     def action_close(self) -> None:

@@ -12,11 +12,13 @@ from textual.reactive import var
 from textual.widgets import Static
 
 from newsreader.core.article import Article
+from newsreader.core.textclean import visible
 
 if TYPE_CHECKING:
     from newsreader.core.ner.collection import ArticleEntities
 
 TYPES = ("PER", "LOC", "ORG", "MISC")
+MAX_SHOWN = 200_000  # characters of a body the reader lays out; longer texts are cut with a notice
 TYPE_LABELS = {"PER": "people", "LOC": "places", "ORG": "organisations", "MISC": "other"}
 
 
@@ -80,7 +82,7 @@ class ArticleView(VerticalScroll, can_focus=True):
     def _decorate(self, text: str, mentions, with_matches: bool) -> Content:
         content = Content(text)
         for lm in mentions:
-            if lm.mention.type not in self.hidden:
+            if lm.mention.type not in self.hidden and lm.mention.end <= len(text):
                 content = content.stylize(self._style(f"entity-{lm.mention.type.lower()}"),
                                           lm.mention.start, lm.mention.end)
         if with_matches and self.terms:
@@ -121,13 +123,19 @@ class ArticleView(VerticalScroll, can_focus=True):
             body_w.update(Content(""))
             return
         title = self._decorate(article.title, entities.title if entities else [], True)
-        body = self._decorate(article.body, entities.body if entities else [], True)
+        text = article.body if len(article.body) <= MAX_SHOWN else article.body[:MAX_SHOWN]
+        body = self._decorate(text, entities.body if entities else [], True)
         for start, end in article.boilerplate:  # credits, counters, bylines: kept, but dimmed
-            body = body.stylize("dim", start, end)
-        if self.focus_span is not None:
+            if end <= len(text):
+                body = body.stylize("dim", start, end)
+        meta = visible(metadata_line(article))
+        if len(text) < len(article.body):
+            meta += (f"\nA very long text: showing the first {MAX_SHOWN:,} of {len(article.body):,} characters; "
+                     f"the whole text is in {visible(article.path) or 'its file'}.")
+        if self.focus_span is not None and self.focus_span[1] <= len(text):
             start, end = self.focus_span
             body = body.stylize(self._style("focus"), start, end)
         title_w.update(title)
-        meta_w.update(Content(metadata_line(article)))
+        meta_w.update(Content(meta))
         legend_w.update(self.legend())
         body_w.update(body)
