@@ -26,7 +26,7 @@ test: $(STAMP_TEST)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP_TEST)
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/run_all.py $(BENCH)
 
 # Reproduces tui/newsreader/core/ner/model/ from ../shared/ner (about 5 minutes on 2 cores).
 train-ner: $(STAMP_TEST)

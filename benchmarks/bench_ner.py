@@ -71,7 +71,7 @@ def run() -> str:
         f"{cold['tokens']:,} body tokens; titles are tagged too).\n\n"
         "| measure | value |\n|---|---|\n"
         f"| import of the recognizer module | {load['import_s'] * 1000:.0f} ms |\n"
-        f"| opening the model (CRF, gazetteer, clusters), median of 3 processes | {load['open_s'] * 1000:.0f} ms |\n"
+        f"| opening the model (CRF, gazetteer, lexicon), median of 3 processes | {load['open_s'] * 1000:.0f} ms |\n"
         f"| first run: recognise + link, empty cache | {cold['seconds']:.2f} s ({cold['tokens'] / cold['seconds']:,.0f} tokens/s) |\n"
         f"| relaunch: same articles, cache warm | {warm['seconds']:.2f} s |\n"
         f"| entities / mentions found | {cold['entities']:,} / {cold['mentions']:,} |\n"

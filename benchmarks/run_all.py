@@ -20,20 +20,39 @@ sys.path.insert(0, str(HERE))
 BENCHES = ["bench_load", "bench_ner", "bench_search", "bench_ui"]
 
 
-def main() -> int:
-    sections = []
-    for name in BENCHES:
+def _sections(text: str) -> dict[str, str]:
+    """The sections of a report by their ``## `` title line."""
+    out: dict[str, str] = {}
+    for part in ("\n" + text).split("\n## ")[1:]:
+        out[part.split("\n", 1)[0]] = "## " + part.rstrip("\n") + "\n"
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``run_all.py`` runs every benchmark; ``run_all.py bench_ner …`` re-runs only those and
+    replaces their sections in the existing report (each section says when it was measured)."""
+    names = list(argv if argv is not None else sys.argv[1:]) or BENCHES
+    unknown = [n for n in names if n not in BENCHES]
+    if unknown:
+        print(f"unknown benchmark(s): {', '.join(unknown)}; choose from {', '.join(BENCHES)}", file=sys.stderr)
+        return 2
+    out = REPO / "docs" / "benchmarks.md"
+    old = _sections(out.read_text()) if out.exists() and names != BENCHES else {}
+    today = datetime.date.today().isoformat()
+    new: dict[str, str] = {}
+    for name in names:
         print(f"running {name} …", flush=True)
-        sections.append(importlib.import_module(name).run())
+        section = importlib.import_module(name).run().rstrip("\n") + f"\n\n_Measured {today} ({name}.py)._\n"
+        new[section.split("\n", 1)[0][3:]] = section
+    merged = {**old, **new} if old else new
     header = (
         "# Benchmarks\n\n"
         "Written by `make bench` (benchmarks/run_all.py); do not edit by hand.\n\n"
-        f"Last run: {datetime.date.today().isoformat()} on {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}. The machine is shared and noisy: compare figures "
-        "measured in the same run, not across runs.\n"
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}. "
+        "It is shared and noisy: compare figures measured in the same run (within one section), "
+        "not across runs.\n"
     )
-    out = REPO / "docs" / "benchmarks.md"
-    out.write_text(header + "\n" + "\n".join(sections))
+    out.write_text(header + "\n" + "\n".join(merged.values()))
     print(f"wrote {out}")
     return 0
 

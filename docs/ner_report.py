@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "tui" / "newsreader" / "core" / "ner" / "model"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 INTRO = """\
 # Named entities
@@ -66,7 +71,9 @@ clusters and probabilities from `spacy-lookups-data` (MIT).
 
 The split: every document (a GermEval sentence's source line, a SmartData document) is assigned
 by a hash of its key; one in five goes to **validation**, which neither the model nor the
-gazetteer sees. `make train-ner` reproduces the model and this page.
+gazetteer sees. `make train-ner` reproduces the model byte for byte (training does not depend on
+Python's per-process hash order; two runs with different `PYTHONHASHSEED` gave identical files)
+and this page.
 
 ## Evaluation
 
@@ -103,10 +110,12 @@ def main() -> None:
         "text and it is the only part with MISC. MISC is the weak type: only GermEval labels it, and "
         "SmartData's unlabelled product and event names teach the model to leave such names alone.\n")
     parts.append("## Files\n\n| file | what | sha256 |\n|---|---|---|")
-    parts.append(f"| `model/de-ner.crfsuite` | the CRF | `{m['model_sha256']}` |")
+    parts.append(f"| `model/de-ner.crfsuite` | the CRF | `{_sha256(MODEL / 'de-ner.crfsuite')}` |")
     parts.append(f"| `model/gazetteer.json` | {sizes['gazetteer_entries']:,} names "
-                 f"({sizes['cldr_territories']} from CLDR) | |")
-    parts.append(f"| `model/clusters.tsv.gz` | {sizes.get('lexicon_words', 0):,} words with cluster and band | |")
+                 f"({sizes['cldr_territories']} from CLDR) | `{_sha256(MODEL / 'gazetteer.json')}` |")
+    parts.append(f"| `model/lexicon.bin` | {sizes.get('lexicon_words', 0):,} words with cluster and band "
+                 f"(sorted UTF-8 words, offsets, cluster ids, bands; see `features.Lexicon`) "
+                 f"| `{_sha256(MODEL / 'lexicon.bin')}` |")
     parts.append("\nTraining data checksums (sha256):\n")
     for name, sha in m["data_sha256"].items():
         parts.append(f"- `{name}`: `{sha}`")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 import subprocess
 import sys
@@ -273,3 +274,31 @@ def test_process_recognizer_gives_the_same_mentions_as_in_process(crf):
         rec.close()
     # a closed (or dead) child: recognition still works, in-process
     assert rec.recognize(TEXT) == crf.recognize(TEXT)
+
+
+def test_lexicon_round_trips_through_its_file(tmp_path):
+    from newsreader.core.ner.features import Lexicon
+
+    words = {"Berlin": ("1010", 8), "Zürich": ("110", 11), "und": ("1", 2), "Ärger": ("10011", 14)}
+    path = tmp_path / "lexicon.bin"
+    Lexicon(words).write(path)
+    lex = Lexicon.load(path)
+    assert len(lex) == 4
+    for word, hit in words.items():
+        assert lex.lookup(word) == hit
+    assert lex.lookup("ZÜRICH") == ("110", 11)  # an all-caps word falls back to its capitalised form
+    assert lex.lookup("Bern") is None and lex.lookup("") is None and lex.lookup("zz") is None
+    path.write_bytes(path.read_bytes()[:-3])
+    with pytest.raises(ValueError, match="truncated"):
+        Lexicon.load(path)
+
+
+def test_recognizer_gives_the_same_result_in_every_process():
+    """Python randomises string hashing per process; nothing in tagging may depend on set order."""
+    code = ("import json,sys; from newsreader.core.ner.crf import CRFRecognizer; "
+            "print(json.dumps([[m.start, m.end, m.type, m.confidence] for m in CRFRecognizer().recognize(sys.argv[1])]))")
+    text = TEXT + " Benfica gewann gegen Porto. Benfica Lissabon jubelte, Porto und Benfica trafen sich in Lissabon."
+    outs = {subprocess.run([sys.executable, "-c", code, text], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+            for seed in (1, 2, 3, 4)}
+    assert len(outs) == 1 and json.loads(outs.pop())

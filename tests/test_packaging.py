@@ -39,7 +39,7 @@ def test_wheel_contains_styles_and_seeds(wheel: Path):
 
 def test_wheel_contains_the_entity_model(wheel: Path):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for f in ("de-ner.crfsuite", "gazetteer.json", "clusters.tsv.gz", "metrics.json"):
+    for f in ("de-ner.crfsuite", "gazetteer.json", "lexicon.bin", "metrics.json"):
         assert f"newsreader/core/ner/model/{f}" in names
 
 

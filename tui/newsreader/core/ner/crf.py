@@ -27,7 +27,7 @@ class CRFRecognizer:
         self._tagger.open(str(self.model_dir / "de-ner.crfsuite"))
         data = json.loads((self.model_dir / "gazetteer.json").read_text(encoding="utf-8"))
         self.gazetteer = Gazetteer.from_json(data)
-        lex = self.model_dir / "clusters.tsv.gz"
+        lex = self.model_dir / "lexicon.bin"
         self.lexicon = Lexicon.load(lex) if lex.exists() else None
         self.consistency = consistency
 
@@ -44,14 +44,19 @@ class CRFRecognizer:
         b, f = self.lexicon.lookup(base), self.lexicon.lookup(form)
         return b is not None and (f is None or b[1] <= f[1])
 
-    def tag_sentence(self, tokens: list[str]) -> tuple[list[str], list[float]]:
+    def tag_sentence(self, tokens: list[str]) -> tuple[list[str], list[float | None]]:
         if not tokens:
             return [], []
         labels = self._tagger.tag(sentence_features(tokens, self.gazetteer, self.lexicon))
-        conf = [self._tagger.marginal(lab, i) for i, lab in enumerate(labels)]
+        # The confidence of a mention is the lowest marginal of its tokens. Only tokens that can be
+        # part of a mention need one: those tagged as a name, and capitalised ones that document
+        # consistency may still tag. The rest (most tokens) are skipped for speed: None.
+        marginal = self._tagger.marginal
+        conf = [marginal(lab, i) if lab != "O" or tok[:1].isupper() else None
+                for i, (lab, tok) in enumerate(zip(labels, tokens))]
         return labels, conf
 
-    def tag_document(self, doc: list[list[str]]) -> tuple[list[list[str]], list[list[float]]]:
+    def tag_document(self, doc: list[list[str]]) -> tuple[list[list[str]], list[list[float | None]]]:
         tagged = [self.tag_sentence(toks) for toks in doc]
         labels = [t[0] for t in tagged]
         confs = [t[1] for t in tagged]
@@ -67,7 +72,8 @@ class CRFRecognizer:
         for sent, labs, conf in zip(sents, labels, confs):
             for a, b, kind in sorted(spans_of(labs)):
                 start, end = sent[a].start, sent[b - 1].end
-                score = min(conf[a:b]) if conf[a:b] else 0.0
+                known = [c for c in conf[a:b] if c is not None]
+                score = min(known) if known else 0.0
                 out.append(Mention(start, end, text[start:end], kind, round(score, 3)))
         return out
 
@@ -78,23 +84,25 @@ def _make_consistent(doc: list[list[str]], labels: list[list[str]]) -> list[list
     labels = _split_joined_people(doc, labels)
     names: dict[tuple[str, ...], Counter] = {}
     for toks, labs in zip(doc, labels):
-        for a, b, kind in spans_of(labs):
+        for a, b, kind in sorted(spans_of(labs)):
             names.setdefault(tuple(toks[a:b]), Counter())[kind] += 1
             if kind == "PER" and b - a > 1 and len(toks[b - 1]) > 2:
                 names.setdefault((toks[b - 1],), Counter())[kind] += 1
     if not names:
         return labels
     best = {k: c.most_common(1)[0][0] for k, c in names.items() if k[0][:1].isupper()}
-    longest = max(len(k) for k in best) if best else 0
+    longest: dict[str, int] = {}  # first word of a known name -> length of the longest such name
+    for k in best:
+        longest[k[0]] = max(longest.get(k[0], 0), len(k))
     out = []
     for toks, labs in zip(doc, labels):
         labs = list(labs)
         i = 0
         while i < len(toks):
-            if labs[i] != "O":
+            if labs[i] != "O" or toks[i] not in longest:
                 i += 1
                 continue
-            for n in range(min(longest, len(toks) - i), 0, -1):
+            for n in range(min(longest[toks[i]], len(toks) - i), 0, -1):
                 kind = best.get(tuple(toks[i:i + n]))
                 if kind and all(lab == "O" for lab in labs[i:i + n]) and (i + n == len(toks) or labs[i + n] == "O" or labs[i + n].startswith("B-")):
                     labs[i] = "B-" + kind
@@ -111,7 +119,7 @@ def _make_consistent(doc: list[list[str]], labels: list[list[str]]) -> list[list
 def _split_joined_people(doc: list[list[str]], labels: list[list[str]]) -> list[list[str]]:
     """``Putin Kim`` in "empfing Putin Kim im Kreml" is two people when the document knows both
     parts as names on their own and never the whole."""
-    spans = [(si, a, b) for si, labs in enumerate(labels) for a, b, kind in spans_of(labs) if kind == "PER"]
+    spans = [(si, a, b) for si, labs in enumerate(labels) for a, b, kind in sorted(spans_of(labs)) if kind == "PER"]
     whole = Counter(tuple(doc[si][a:b]) for si, a, b in spans)
     parts: set[tuple[str, ...]] = set()
     for key in whole:

@@ -41,7 +41,7 @@ def territory_names() -> list[str]:
 
 
 def build_lexicon(out: Path, size: int) -> Lexicon:
-    """Write ``clusters.tsv.gz``: the ``size`` most frequent words of spaCy's German lexeme data
+    """Write ``lexicon.bin``: the ``size`` most frequent words of spaCy's German lexeme data
     (spacy-lookups-data, MIT) with their Brown cluster and a frequency band."""
     try:
         import spacy_lookups_data
@@ -52,10 +52,8 @@ def build_lexicon(out: Path, size: int) -> Lexicon:
     probs = json.loads(gzip.open(data / "de_lexeme_prob.json.gz", "rt", encoding="utf-8").read())
     words = sorted((w for w in clusters if w in probs and clusters[w] and "\t" not in w and "\n" not in w),
                    key=lambda w: (-probs[w], w))[:size]
-    path = out / "clusters.tsv.gz"
-    with gzip.GzipFile(path, "wb", mtime=0) as raw:  # mtime=0: the same data gives the same bytes
-        for w in sorted(words):
-            raw.write(f"{w}\t{clusters[w]:b}\t{min(int(-probs[w]), 20)}\n".encode())
+    path = out / "lexicon.bin"
+    Lexicon({w: (f"{clusters[w]:b}", min(int(-probs[w]), 20)) for w in words}).write(path)
     return Lexicon.load(path)
 
 
@@ -74,7 +72,7 @@ def gazetteer_from(sentences: list[Sentence], extra: list[tuple[str, str]]) -> G
     # single words more often ordinary than a name ("Regierung", "Die") leave the lexicon
     for key in [k for k in gaz.entries if len(k) == 1]:
         if as_other.get(key[0], 0) > as_entity.get(key[0], 0):
-            del gaz.entries[key]
+            gaz.remove(key)
     return gaz
 
 
@@ -157,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
                   "train_tokens": sum(len(s.tokens) for s in train_set),
                   "validation_tokens": sum(len(s.tokens) for s in val_set),
                   "gazetteer_entries": len(gaz.entries),
-                  "lexicon_words": len(lexicon.clusters) if lexicon else 0, "cldr_territories": len(extra)},
+                  "lexicon_words": len(lexicon) if lexicon else 0, "cldr_territories": len(extra)},
         "params": params,
         "train_seconds": round(seconds, 1),
         "data_sha256": {p.relative_to(root).as_posix(): file_sha256(p) for p in sorted(root.rglob("*"))
