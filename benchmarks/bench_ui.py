@@ -4,10 +4,13 @@
    stops when the reader pane shows an article; the same for a bare Textual app that shows one
    Static. Times count from the first line of the process (imports included), alternating the two
    apps, 7 runs each; the ratio compares medians. The search index is warm (a first run builds it).
-2. Keystroke to screen update: Pilot presses ``j`` 300 times (and ``k`` back) on a 10,000-article
-   collection, once the background work (index, names) is done, and times each press until the
-   app is idle again (the list moved, the reader shows the article, the screen refreshed). One
-   frame at 60 Hz is 16.7 ms.
+2. Keystroke to screen update: in a Pilot session (``run_test``) on a 10,000-article collection,
+   once the background work (index, names) is done, a key event is posted to the app (``j`` 150
+   times, then ``k``) and every screen update after it is timed, including turning it into
+   terminal output (headless Textual skips that step, so the benchmark does it). Reported: the
+   time to the first update (the list cursor moved) and to the last one before 60 ms of quiet
+   (the reader, entity panel and status line updated). ``Pilot.press`` is not used for timing:
+   it waits for the app to be idle, at least 40 ms, so it cannot measure a frame.
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ print(app.elapsed)
 
 KEYS = """
 import asyncio, json, sys, time
+from textual import events
 from newsreader.app import NewsReaderApp
 
 async def main():
@@ -82,12 +86,30 @@ async def main():
             await pilot.pause(0.1)
             if hub.listed_final and hub.index is not None and hub.entities is not None:
                 break
-        times = []
-        for key in ["j"] * 300 + ["k"] * 300:
+        frames = []
+        display = app._display
+        def timed_display(screen, renderable):  # every screen update, turned into terminal output
+            display(screen, renderable)
+            if renderable is not None:
+                renderable.render_segments(app.console)
+                frames.append(time.perf_counter())
+        app._display = timed_display
+        await pilot.pause(0.3)
+        first, settled, counts = [], [], []
+        for key in ["j"] * 150 + ["k"] * 150:
+            frames.clear()
             t0 = time.perf_counter()
-            await pilot.press(key)
-            times.append((time.perf_counter() - t0) * 1000)
-        print(json.dumps({"articles": len(hub.articles), "times": times}))
+            app.post_message(events.Key(key, key))
+            while True:  # settled: no further update for 60 ms
+                await asyncio.sleep(0.002)
+                now = time.perf_counter()
+                if frames and now - frames[-1] > 0.06 or now - t0 > 3:
+                    break
+            if frames:
+                first.append((frames[0] - t0) * 1000)
+                settled.append((frames[-1] - t0) * 1000)
+                counts.append(len(frames))
+        print(json.dumps({"articles": len(hub.articles), "first": first, "settled": settled, "frames": counts}))
 
 asyncio.run(main())
 """
@@ -121,11 +143,16 @@ def run() -> str:
             out = subprocess.run([sys.executable, "-c", KEYS, str(folder)], capture_output=True, text=True,
                                  check=True, env=env, timeout=1800)
             data = json.loads(out.stdout.strip().splitlines()[-1])
-            t = sorted(data["times"])
-            p = lambda q: t[min(len(t) - 1, int(q * (len(t) - 1)))]  # noqa: E731
-            lines.append(f"Keystrokes on {data['articles']:,} articles (j ×300, k ×300, Pilot, 140×40): "
-                         f"p50 {p(0.5):.1f} ms, p95 {p(0.95):.1f} ms, max {t[-1]:.1f} ms; "
-                         f"{sum(1 for x in t if x <= 1000 / 60) * 100 / len(t):.0f}% within one 60 Hz frame.\n")
+            lines.append(f"Keystrokes on {data['articles']:,} articles (`j` ×150 then `k` ×150, 140×40), "
+                         f"{len(data['first'])} with a screen update; one frame at 60 Hz is 16.7 ms:\n")
+            lines.append("| measure | p50 ms | p95 ms | max ms | within one frame |\n|---|---:|---:|---:|---:|")
+            for label, key in (("key → first screen update (list cursor moved)", "first"),
+                               ("key → last screen update (reader, entity panel, status settled)", "settled")):
+                t = sorted(data[key])
+                p = lambda q: t[min(len(t) - 1, int(q * (len(t) - 1)))]  # noqa: E731
+                lines.append(f"| {label} | {p(0.5):.1f} | {p(0.95):.1f} | {t[-1]:.1f} | "
+                             f"{sum(1 for x in t if x <= 1000 / 60) * 100 / len(t):.0f}% |")
+            lines.append(f"\nScreen updates per key: {sum(data['frames']) / len(data['frames']):.1f}.\n")
         else:
             lines.append("Keystrokes: skipped (../shared/corpora/10kgnad is not present).\n")
     return "\n".join(lines)

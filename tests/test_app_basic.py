@@ -122,6 +122,7 @@ async def entities_ready(app: NewsReaderApp, pilot) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         if app.screen.entities is not None:
+            await pilot.pause()  # the reader lays the text out once, after the attributes are set
             return
     raise AssertionError("entities never arrived")
 

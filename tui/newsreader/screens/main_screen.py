@@ -422,7 +422,9 @@ class MainScreen(Screen[None]):
     def _set_filter_line(self, text: str | None) -> None:
         line = self.query_one("#filter", Static)
         line.display = text is not None
-        line.update(text or "")
+        if text != getattr(self, "_filter_text", None):
+            self._filter_text = text
+            line.update(text or "")
 
     def watch_newest_first(self, newest_first: bool) -> None:
         self.collection = sort_articles(self.collection, newest_first)
@@ -477,7 +479,8 @@ class MainScreen(Screen[None]):
         panel = self.query_one(EntityPanel)
         if self.entities is None or self.current is None:
             view.entities = None
-            panel.entries = []
+            if panel.entries:
+                panel.entries = []
             return
         found = self.entities.by_article.get(self.current.id)
         view.entities = found
@@ -485,7 +488,9 @@ class MainScreen(Screen[None]):
         if found is not None:
             for lm in found.title + found.body:
                 counts[(lm.mention.type, lm.canonical)] += 1
-        panel.entries = [(kind, name, n) for (kind, name), n in counts.items()]
+        entries = [(kind, name, n) for (kind, name), n in counts.items()]
+        if entries != panel.entries:  # rebuilding the options is the slowest part of a key press
+            panel.entries = entries
 
     def _unread_count(self) -> int:
         key = (id(self.collection), len(self.collection), len(self.read))
@@ -515,7 +520,10 @@ class MainScreen(Screen[None]):
             parts.append(f"match {self.match_index + 1}/{len(self.match_spans)}")
         if self.mention_index >= 0 and self.match_spans:
             parts.append(f"mention {self.mention_index + 1}/{len(self.match_spans)}")
-        self.query_one("#status", Static).update(" · ".join(parts))
+        status = " · ".join(parts)
+        if status != getattr(self, "_status_text", None):  # unchanged text: no repaint, no re-layout
+            self._status_text = status
+            self.query_one("#status", Static).update(status, layout=False)
 
     # --- public operations (keys, the command palette and tests use them) ----------------------
 

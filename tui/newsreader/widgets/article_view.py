@@ -56,20 +56,20 @@ class ArticleView(VerticalScroll, can_focus=True):
         yield Static(id="body", markup=False)
 
     def watch_article(self, article: Article | None) -> None:
-        self._show()
+        self._schedule_show()
         self.scroll_home(animate=False)
 
     def watch_entities(self) -> None:
-        self._show()
+        self._schedule_show()
 
     def watch_hidden(self) -> None:
-        self._show()
+        self._schedule_show()
 
     def watch_terms(self) -> None:
-        self._show()
+        self._schedule_show()
 
     def watch_focus_span(self, span: tuple[int, int] | None) -> None:
-        self._show()
+        self._show()  # now: the scroll below measures the laid-out body
         if span is not None and self.article is not None and self.article.body:
             body = self.query_one("#body", Static)
             fraction = span[0] / max(1, len(self.article.body))
@@ -110,17 +110,38 @@ class ArticleView(VerticalScroll, can_focus=True):
             parts.append(label)
         return Content(" · ").join(parts)
 
+    _show_pending = False
+    _shown: tuple = ()
+
+    def _schedule_show(self) -> None:
+        """The hub sets several attributes for one key press; lay the text out once, after them."""
+        if not self._show_pending:
+            self._show_pending = True
+            self.call_next(self._show)
+
+    def _set(self, widget: Static, content: Content, index: int, layout: bool = True) -> None:
+        """Update one part only when it changed: a re-layout of the whole screen per key is slow."""
+        shown = list(self._shown) or [None] * 4
+        old = shown[index]
+        # Content's == compares the text only; the styles (highlights) count too
+        if old is not None and old.plain == content.plain and old.spans == content.spans:
+            return
+        shown[index] = content
+        self._shown = tuple(shown)
+        widget.update(content, layout=layout)
+
     def _show(self) -> None:
+        self._show_pending = False
         article, entities = self.article, self.entities
         title_w = self.query_one("#title", Static)
         meta_w = self.query_one("#meta", Static)
         legend_w = self.query_one("#legend", Static)
         body_w = self.query_one("#body", Static)
         if article is None:
-            title_w.update(Content("No article selected"))
-            meta_w.update(Content(""))
-            legend_w.update(Content(""))
-            body_w.update(Content(""))
+            self._set(title_w, Content("No article selected"), 0)
+            self._set(meta_w, Content(""), 1)
+            self._set(legend_w, Content(""), 2)
+            self._set(body_w, Content(""), 3)
             return
         title = self._decorate(article.title, entities.title if entities else [], True)
         text = article.body if len(article.body) <= MAX_SHOWN else article.body[:MAX_SHOWN]
@@ -135,7 +156,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         if self.focus_span is not None and self.focus_span[1] <= len(text):
             start, end = self.focus_span
             body = body.stylize(self._style("focus"), start, end)
-        title_w.update(title)
-        meta_w.update(Content(meta))
-        legend_w.update(self.legend())
-        body_w.update(body)
+        self._set(title_w, title, 0)
+        self._set(meta_w, Content(meta), 1)
+        self._set(legend_w, self.legend(), 2)
+        self._set(body_w, body, 3)

@@ -25,6 +25,9 @@ class EntityPanel(OptionList):
 
     entries: var[list[tuple[str, str, int]]] = var(list, always_update=True)
 
+    def on_mount(self) -> None:
+        self.watch_entries(self.entries)
+
     def watch_entries(self, entries: list[tuple[str, str, int]]) -> None:
         self.clear_options()
         options: list[Option | None] = []
