@@ -28,6 +28,17 @@ subcommands (newsreader COMMAND --help for each):
   bookmarks list|add|remove|export|import   your bookmarks (newsreader bookmarks --help)"""
 
 
+
+def _json(data: object) -> str:
+    """One JSON value, UTF-8 text as it is; a lone surrogate (from a file name that is not UTF-8)
+    cannot be written as UTF-8, so such a value is written with \\u escapes instead."""
+    text = json.dumps(data, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(data)
+    return text
+
 def _tui_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsreader", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -101,7 +112,7 @@ def cmd_list(argv: list[str]) -> int:
     out = sys.stdout
     for article in articles:
         if args.json:
-            out.write(json.dumps(article.to_json(), ensure_ascii=False) + "\n")
+            out.write(_json(article.to_json()) + "\n")
         else:
             date = article.date.display() if article.date else "undated"
             title = article.title if len(article.title) <= 70 else article.title[:69] + "…"
@@ -149,7 +160,7 @@ def cmd_show(argv: list[str]) -> int:
             data = article.to_json() | {"body": article.body,
                                         "entities": [mention_json(m) for m in found.body],
                                         "title_entities": [mention_json(m) for m in found.title]}
-            sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+            sys.stdout.write(_json(data) + "\n")
         else:
             date = article.date.display() if article.date else "undated"
             print(f"{article.title}\n{date} · {article.source or ''}\n\n{article.body}\n")
@@ -177,7 +188,7 @@ def cmd_entities(argv: list[str]) -> int:
         if args.type and ent.type != args.type:
             continue
         if args.json:
-            sys.stdout.write(json.dumps(ent.to_json(), ensure_ascii=False) + "\n")
+            sys.stdout.write(_json(ent.to_json()) + "\n")
         else:
             aliases = ", ".join(a for a in sorted(ent.aliases) if a != ent.canonical)
             print(f"{ent.type:<4} {ent.canonical:<40} {len(ent.articles):>4} articles {ent.mentions:>5} mentions"
@@ -261,8 +272,8 @@ def cmd_search(argv: list[str]) -> int:
         for line in sys.stdin:
             q = line.rstrip("\n")
             res = index.search(q, limit=args.limit)
-            out.write(json.dumps({"query": q, "elapsed_ms": round(res.elapsed_ms, 3), "error": res.error,
-                                  "results": [h.to_json() for h in res.hits]}, ensure_ascii=False) + "\n")
+            out.write(_json({"query": q, "elapsed_ms": round(res.elapsed_ms, 3), "error": res.error,
+                             "results": [h.to_json() for h in res.hits]}) + "\n")
             out.flush()
         return 0
     res = index.search(args.query, limit=args.limit)
@@ -271,7 +282,7 @@ def cmd_search(argv: list[str]) -> int:
         return 2
     for h in res.hits:
         if args.json:
-            out.write(json.dumps(h.to_json(), ensure_ascii=False) + "\n")
+            out.write(_json(h.to_json()) + "\n")
         else:
             date = h.article.date.display() if h.article.date else "undated"
             out.write(f"{h.score:9.2f}  {date:<18} {h.article.title[:70]}\n           {h.snippet}\n")
@@ -310,7 +321,7 @@ def cmd_bookmarks(argv: list[str]) -> int:
         if args.action == "list":
             for b in marks:
                 if args.json:
-                    sys.stdout.write(json.dumps(b.to_json(), ensure_ascii=False) + "\n")
+                    sys.stdout.write(_json(b.to_json()) + "\n")
                 else:
                     note = f"  — {b.note}" if b.note else ""
                     print(f"{b.id}  {b.date or 'undated':<16} {b.title[:70]}{note}")

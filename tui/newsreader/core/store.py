@@ -162,7 +162,12 @@ class JsonStore:
 
     def _write(self, entries: dict[str, dict]) -> None:
         data = {"version": self.version, self.key: entries}
-        atomic_write(self.path, (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode())
+        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        try:
+            raw = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate (a file name that is not UTF-8): \u escapes
+            raw = (json.dumps(data, ensure_ascii=True, indent=1, sort_keys=True) + "\n").encode("ascii")
+        atomic_write(self.path, raw)
 
 
 def _short(exc: Exception) -> str:

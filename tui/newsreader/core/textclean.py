@@ -5,7 +5,8 @@ What :func:`clean_text` removes or changes (and nothing else):
 * line breaks: CRLF and lone CR become LF;
 * terminal escape sequences, whole: CSI (``ESC [`` … final byte), OSC (``ESC ]`` … BEL or ST),
   DCS/SOS/PM/APC (``ESC P`` / ``X`` / ``^`` / ``_`` … ST), their 8-bit C1 forms, and two-byte
-  ``ESC x`` sequences;
+  ``ESC x`` sequences. A string sequence (OSC, DCS, SOS, PM, APC) without its terminator within
+  4,096 characters loses only its introducer: the text after it stays, harmless without the ESC;
 * any remaining control character: C0 except newline and tab, DEL, C1;
 * soft hyphens, zero-width characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM) and bidi controls
   (LRE/RLE/PDF/LRO/RLO, LRI/RLI/FSI/PDI, LRM/RLM/ALM), which can hide or reorder text;
@@ -22,8 +23,8 @@ from dataclasses import dataclass
 _ESCAPES = re.compile(
     r"""
     (?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?        # CSI ... final
-  | (?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?      # OSC ... BEL or ST
-  | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)?  # DCS/SOS/PM/APC ... ST
+  | (?:\x1b\]|\x9d)[^\x07\x1b\x9c]{0,4096}(?:\x07|\x1b\\|\x9c)   # OSC ... BEL or ST
+  | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]{0,4096}(?:\x1b\\|\x9c)  # DCS/SOS/PM/APC ... ST
   | \x1b[\x20-\x2f]*[\x30-\x7e]?                              # other ESC sequences
     """,
     re.VERBOSE,
@@ -66,15 +67,18 @@ class BinaryFile(ValueError):
     """The bytes are not text."""
 
 
-_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 27), *range(28, 32)])  # not ESC: see above
 
 
 def looks_binary(data: bytes) -> bool:
+    """Binary: more than 1 % NUL bytes or 5 % other control bytes (ESC not counted: text full of
+    escape sequences is text, cleaned later) in the first 8 KB. A text with a stray NUL (a broken
+    scraper, a truncated write) is text; the NUL is removed as a control character."""
     sample = data[:8192]
-    if b"\x00" in sample:
-        return True
     if not sample:
         return False
+    if sample.count(0) / len(sample) > 0.01:
+        return True
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls / len(sample) > 0.05
 

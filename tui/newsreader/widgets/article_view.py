@@ -11,14 +11,14 @@ from textual.content import Content
 from textual.reactive import var
 from textual.widgets import Static
 
-from newsreader.core.article import Article
+from newsreader.core.article import MAX_NER_CHARS, Article
 from newsreader.core.textclean import visible
 
 if TYPE_CHECKING:
     from newsreader.core.ner.collection import ArticleEntities
 
 TYPES = ("PER", "LOC", "ORG", "MISC")
-MAX_SHOWN = 200_000  # characters of a body the reader lays out; longer texts are cut with a notice
+MAX_SHOWN = MAX_NER_CHARS  # characters of a body the reader lays out (and names are found in); longer texts are cut with a notice
 TYPE_LABELS = {"PER": "people", "LOC": "places", "ORG": "organisations", "MISC": "other"}
 
 

@@ -41,7 +41,7 @@ from pathlib import Path
 
 from datetime import datetime
 
-from newsreader.core.article import Article, ArticleDate, sort_articles
+from newsreader.core.article import MAX_NER_CHARS, Article, ArticleDate, sort_articles
 from newsreader.core.discover import Skipped, discover_stat
 from newsreader.core.search.fold import find_terms, folded_text, max_edits
 from newsreader.core.search.query import Query, QueryError, Term, parse_query
@@ -140,6 +140,25 @@ def _pack(a: Article) -> bytes:
                           [tuple(b) for b in a.boilerplate], list(a.notices)))
 
 
+_UNDECODABLE = "\ufffe"  # a noncharacter: never the start of a real file name
+
+
+def _db_path(path: str) -> str:
+    """A file name as SQLite can store it. Names that are not valid UTF-8 reach Python with
+    surrogate escapes, which SQLite refuses: those are stored as a marked hex string."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return _UNDECODABLE + path.encode("utf-8", "surrogateescape").hex()
+
+
+def _fs_path(stored: str) -> str:
+    if stored.startswith(_UNDECODABLE):
+        return bytes.fromhex(stored[1:]).decode("utf-8", "surrogateescape")
+    return stored
+
+
 def _unpack(blob: bytes, body: str, lazy: bool = False) -> Article:
     aid, title, date, source, author, url, kicker, redecoded, boilerplate, notices = marshal.loads(blob)
     return Article(id=aid, title=title, body=body,
@@ -234,7 +253,7 @@ class SearchIndex:
         t0 = time.perf_counter()
         report = RefreshReport()
         with self.lock:
-            known = {p: (m, s, reason) for p, m, s, reason in
+            known = {_fs_path(p): (m, s, reason) for p, m, s, reason in
                      self.db.execute("SELECT path, mtime_ns, size, reason FROM files")}
             have_ids = {r[0] for r in self.db.execute("SELECT article_id FROM docs")}
         todo: list[tuple[str, int, int]] = []
@@ -251,8 +270,8 @@ class SearchIndex:
             todo.append((key, st.st_mtime_ns, st.st_size))
         gone = [p for p in known if p not in seen]
         with self.lock, self.db:
-            self.db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in gone])
-            self.db.executemany("DELETE FROM holds WHERE path = ?", [(p,) for p in gone])
+            self.db.executemany("DELETE FROM files WHERE path = ?", [(_db_path(p),) for p in gone])
+            self.db.executemany("DELETE FROM holds WHERE path = ?", [(_db_path(p),) for p in gone])
         report.removed_files = len(gone)
 
         if todo:
@@ -279,7 +298,7 @@ class SearchIndex:
                     ids.append(a.id)
                     if a.id not in have_ids and a.id not in new_articles:
                         new_articles[a.id] = a
-                rows.append((key, mtime, size, json.dumps(ids), reason))
+                rows.append((_db_path(key), mtime, size, json.dumps(ids), reason))
             with self.lock, self.db:  # files and their articles land together or not at all
                 for a in new_articles.values():
                     cur = self.db.execute("INSERT INTO docs (article_id, date, meta, ents) VALUES (?, ?, ?, NULL)",
@@ -343,7 +362,7 @@ class SearchIndex:
         from newsreader.core.ner.link import link_article
 
         cache = entity_cache if entity_cache is not None else EntityCache(None)
-        texts = [t for a in articles for t in (a.title, a.body)]
+        texts = [t for a in articles for t in (a.title, a.body[:MAX_NER_CHARS])]
         found = recognize_all(texts, recognizer, cache)
         known = getattr(recognizer, "is_known_base", None)
         out = {}
@@ -370,7 +389,7 @@ class SearchIndex:
 
     @_locked
     def paths_of(self, article_id: str) -> list[str]:
-        return [p for (p,) in self.db.execute("SELECT path FROM holds WHERE article_id = ? ORDER BY path",
+        return [_fs_path(p) for (p,) in self.db.execute("SELECT path FROM holds WHERE article_id = ? ORDER BY path",
                                               (article_id,))]
 
     @contextlib.contextmanager
@@ -398,7 +417,7 @@ class SearchIndex:
         with self._reader() as db:
             paths: dict[str, list[str]] = {}
             for aid, path in db.execute("SELECT article_id, path FROM holds ORDER BY path"):
-                paths.setdefault(aid, []).append(path)
+                paths.setdefault(aid, []).append(_fs_path(path))
             for meta, body in db.execute(sql):
                 a = _unpack(meta, body, lazy=not bodies)
                 a.paths = paths.get(a.id, [])
@@ -596,7 +615,7 @@ class SearchIndex:
         paths: dict[str, list[str]] = {}
         for aid, path in self.db.execute(f"SELECT article_id, path FROM holds WHERE article_id IN ({marks}) "
                                          "ORDER BY path", [a.id for a in articles.values()]):
-            paths.setdefault(aid, []).append(path)
+            paths.setdefault(aid, []).append(_fs_path(path))
         terms = frozenset(matched)
         hits = []
         for rowid, (score, tier) in ranked:
