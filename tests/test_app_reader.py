@@ -193,12 +193,22 @@ async def test_bookmark_of_an_article_not_loaded_is_listed_and_removable(folder)
     from newsreader.core.bookmarks import Bookmark
 
     BookmarkStore().add(Bookmark(id="00000000deadbeef", title="Ein verschwundener Artikel", date="2020-01"))
+    BookmarkStore().add(Bookmark(id="00000000feedface", title="Von Hand bearbeitet", date="gestern\x1b[2J"))
     app = NewsReaderApp([str(folder)])
     async with app.run_test(size=(140, 40)) as pilot:
         hub = await ready(app, pilot)
         await pilot.press("B")
         table = app.screen.query_one(DataTable)
-        assert "not in this collection" in str(table.get_row_at(0)[2])
+        row = table.get_row("00000000deadbeef")
+        assert "not in this collection" in str(row[2])
+        assert str(row[1]) == "Jan 2020"  # the list's date form, not the stored ISO string
+        assert str(table.get_row("00000000feedface")[1]) == "gestern\\x1b[2J"  # a damaged date, made visible
+        table.move_cursor(row=table.get_row_index("00000000feedface"))
+        await pilot.press("d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [b.id for b in BookmarkStore().load()[0]] == ["00000000deadbeef"]
+        table.move_cursor(row=table.get_row_index("00000000deadbeef"))
         await pilot.press("enter")
         assert isinstance(app.screen, BookmarksScreen)  # cannot open it, stays
         await pilot.press("delete")

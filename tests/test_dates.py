@@ -71,3 +71,14 @@ def test_display_marks_inferred():
     assert d.display() == "~16 Jan 2024"
     assert ArticleDate(datetime(2023, 9, 14, 7, 12), "minute").display() == "14 Sep 2023 07:12"
     assert ArticleDate(datetime(2023, 9, 1), "month").display() == "Sep 2023"
+
+
+def test_iso_forms_read_back_at_their_precision_and_nothing_else():
+    for value, precision in ((datetime(2023, 9, 14, 7, 12), "minute"), (datetime(2023, 9, 14), "day"),
+                             (datetime(2023, 9, 1), "month")):
+        date = ArticleDate(value, precision)
+        back = ArticleDate.from_iso(date.iso())
+        assert back == ArticleDate(value, precision)
+    assert ArticleDate.from_iso("2023-09-14").display() == "14 Sep 2023"
+    for bad in ("", "gestern", "2023-13", "2023-02-30", "2023-09-14T25:00", "２０２３-０９", "2023-09-14T07:12:00"):
+        assert ArticleDate.from_iso(bad) is None, bad

@@ -29,6 +29,19 @@ class ArticleDate:
             return f"{v.year:04d}-{v.month:02d}-{v.day:02d}"
         return f"{v.year:04d}-{v.month:02d}-{v.day:02d}T{v.hour:02d}:{v.minute:02d}"
 
+    @classmethod
+    def from_iso(cls, text: str) -> ArticleDate | None:
+        """The inverse of :meth:`iso` (``YYYY-MM``, ``YYYY-MM-DD``, ``YYYY-MM-DDTHH:MM``); None for
+        anything else, so a damaged value in a user file is shown as it is, not trusted."""
+        precision = {7: "month", 10: "day", 16: "minute"}.get(len(text))
+        try:
+            if precision is None or not text.isascii():
+                return None
+            value = datetime.strptime(text, {"month": "%Y-%m", "day": "%Y-%m-%d", "minute": "%Y-%m-%dT%H:%M"}[precision])
+        except ValueError:
+            return None
+        return cls(value, precision)  # type: ignore[arg-type]
+
     def display(self, with_time: bool = True) -> str:
         """Short human form at its precision; inferred dates carry a leading ``~``."""
         v = self.value

@@ -10,13 +10,22 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
-
-from newsreader.core.textclean import visible
-
 from typing import TYPE_CHECKING
+
+from newsreader.core.article import ArticleDate
+from newsreader.core.textclean import visible
 
 if TYPE_CHECKING:
     from newsreader.core.bookmarks import Bookmark
+
+
+def _date(iso: str | None) -> str:
+    """A bookmark's date as the list shows dates (``14 Sep 2023``); a value that is not one of
+    our ISO forms (a hand-edited file) is shown as it is."""
+    if not iso:
+        return "undated"
+    date = ArticleDate.from_iso(iso)
+    return date.display(with_time=False) if date else visible(iso)
 
 
 class BookmarksScreen(Screen[str | None]):
@@ -70,7 +79,7 @@ class BookmarksScreen(Screen[str | None]):
         for b in marks:
             missing = b.id not in present
             table.add_row(Text("✗" if missing else "★", style="dim" if missing else "bold"),
-                          Text(b.date or "undated", style="dim" if not b.date else ""),
+                          Text(_date(b.date), style="dim" if not b.date else ""),
                           Text(visible(b.title) + ("  (not in this collection)" if missing else ""),
                                no_wrap=True, overflow="ellipsis", style="dim" if missing else ""),
                           Text(visible(b.note or ""), no_wrap=True, overflow="ellipsis"), key=b.id)
