@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP_RUN  := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test bench train-ner clean
+.PHONY: run test bench screenshots train-ner clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: $(STAMP_TEST)
 
 bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/run_all.py $(BENCH)
+
+# Regenerates the pictures in docs/screenshots/ from the running app (headless, on the seeds).
+screenshots: $(STAMP_RUN)
+	$(BIN)/python docs/screenshots.py
 
 # Reproduces tui/newsreader/core/ner/model/ from ../shared/ner (about 5 minutes on 2 cores).
 train-ner: $(STAMP_TEST)
