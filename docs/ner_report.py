@@ -39,7 +39,9 @@ conditional random field (python-crfsuite) trained by this project and shipped i
    does not know every name.
 4. **Document consistency** (`core/ner/crf.py`): a name tagged once is tagged at its other mentions
    in the article (majority type); the surname of a tagged person counts as a name; two known people
-   run together (`empfing Putin Kim`) are split.
+   run together (`empfing Putin Kim`) are split, and so is a name that stands alone in the article
+   and begins another person's full name (`gratulierte Xi Jinping Kim`, with `Kim Jong Un` and `Kim`
+   elsewhere).
 5. **Linking** (`core/ner/link.py`): genitives map to the base form (`Putins` → `Putin`,
    `Russlands` → `Russland`) when the base is a known name or a more frequent word; a lone surname
    links to the one full name in the article that ends with it (`Putin` → `Wladimir Putin`), else to

@@ -262,6 +262,19 @@ def test_two_known_people_run_together_are_split(crf):
     assert _split_joined_people(doc, labels)[2] == ["O", "O", "B-PER", "B-PER", "O"]
 
 
+def test_a_name_that_begins_another_full_name_is_split_off_the_end():
+    from newsreader.core.ner.crf import _split_joined_people
+
+    # "gratulierte Xi Jinping Kim": Kim stands alone and begins Kim Jong Un
+    doc = [["Kim", "Jong", "Un", "kam", "."], ["Kim", "lachte", "."], ["Es", "gratulierte", "Xi", "Jinping", "Kim", "."]]
+    labels = [["B-PER", "I-PER", "I-PER", "O", "O"], ["B-PER", "O", "O"], ["O", "O", "B-PER", "I-PER", "I-PER", "O"]]
+    assert _split_joined_people(doc, labels)[2] == ["O", "O", "B-PER", "I-PER", "B-PER", "O"]
+    # a surname that ends a full name stays with it: "Anna Maria Schmidt", later "Schmidt"
+    doc = [["Anna", "Maria", "Schmidt", "kam", "."], ["Schmidt", "lachte", "."], ["Peter", "Schmidt", "nicht", "."]]
+    labels = [["B-PER", "I-PER", "I-PER", "O", "O"], ["B-PER", "O", "O"], ["B-PER", "I-PER", "O", "O"]]
+    assert _split_joined_people(doc, labels) == labels
+
+
 def test_process_recognizer_gives_the_same_mentions_as_in_process(crf):
     from newsreader.core.ner.process import ProcessRecognizer
 

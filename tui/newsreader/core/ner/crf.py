@@ -13,7 +13,7 @@ from newsreader.core.ner.types import Mention
 
 MODEL_DIR = Path(__file__).parent / "model"
 # Bump when the tagging code around the model changes, so cached mentions are recomputed.
-LOGIC_VERSION = 2
+LOGIC_VERSION = 3
 
 
 class CRFRecognizer:
@@ -118,7 +118,10 @@ def _make_consistent(doc: list[list[str]], labels: list[list[str]]) -> list[list
 
 def _split_joined_people(doc: list[list[str]], labels: list[list[str]]) -> list[list[str]]:
     """``Putin Kim`` in "empfing Putin Kim im Kreml" is two people when the document knows both
-    parts as names on their own and never the whole."""
+    parts as names on their own and never the whole. So is ``Xi Jinping Kim`` in "gratulierte
+    Xi Jinping Kim" when ``Kim`` stands alone elsewhere and begins another person's full name
+    (``Kim Jong Un``): a name that begins a full name is not that name's last word, the surname
+    a Western full name ends with (``Anna Maria Schmidt`` and ``Schmidt`` stay one person)."""
     spans = [(si, a, b) for si, labs in enumerate(labels) for a, b, kind in sorted(spans_of(labs)) if kind == "PER"]
     whole = Counter(tuple(doc[si][a:b]) for si, a, b in spans)
     parts: set[tuple[str, ...]] = set()
@@ -130,6 +133,10 @@ def _split_joined_people(doc: list[list[str]], labels: list[list[str]]) -> list[
     for si, a, b in spans:
         key = tuple(doc[si][a:b])
         if b - a < 2 or whole[key] > 1:
+            continue
+        last = doc[si][b - 1]
+        if b - a >= 3 and (last,) in whole and any(len(k) > 1 and k[0] == last and k != key for k in whole):
+            out[si][b - 1] = "B-PER"
             continue
         for k in range(a + 1, b):
             left, right = tuple(doc[si][a:k]), tuple(doc[si][k:b])
