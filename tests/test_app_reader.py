@@ -317,3 +317,25 @@ async def test_narrow_terminal_stacks_the_panes(folder):
         assert not hub.query_one("#names").display
         await pilot.press("j")
         assert hub.current.title == "Scholz besucht Paris"
+
+
+async def test_mouse_clicks_choose_an_article_and_filter_by_a_name(folder):
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        hub = await ready(app, pilot)
+        # the list: a border line and the header line, then one line per article
+        await pilot.click(ArticleList, offset=(20, 4))
+        await pilot.pause()
+        assert hub.current.title == "Wetter in Wien"
+        await pilot.click(ArticleList, offset=(20, 2))
+        await pilot.pause()
+        assert hub.current.title == "Stoltenberg warnt Russland"
+        panel = hub.query_one(EntityPanel)
+        await pilot.pause()
+        lines = [str(o.prompt) for o in panel._options]
+        line = next(i for i, text in enumerate(lines) if text.startswith("Jens Stoltenberg"))
+        assert line == 1  # the first group: its header on line 0, no separator line before it
+        await pilot.click(EntityPanel, offset=(5, line))
+        await pilot.pause()
+        assert hub.entity_filter == ("PER", "Jens Stoltenberg")
+        assert titles(hub) == ["Stoltenberg warnt Russland"]
