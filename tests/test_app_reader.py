@@ -339,3 +339,30 @@ async def test_mouse_clicks_choose_an_article_and_filter_by_a_name(folder):
         await pilot.pause()
         assert hub.entity_filter == ("PER", "Jens Stoltenberg")
         assert titles(hub) == ["Stoltenberg warnt Russland"]
+
+
+async def test_the_key_bar_is_rebuilt_only_when_its_keys_change(folder, monkeypatch):
+    from newsreader.widgets.footer import KeyFooter
+
+    rebuilds = []
+    real = KeyFooter.recompose
+
+    async def counted(self):
+        rebuilds.append(self.screen)
+        return await real(self)
+
+    monkeypatch.setattr(KeyFooter, "recompose", counted)
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        hub = await ready(app, pilot)
+        footer = hub.query_one(KeyFooter)
+        assert any(k.description == "Bookmark" for k in footer.query("FooterKey"))
+        at_start = len(rebuilds)
+        assert at_start <= 2  # Textual's Footer rebuilt itself five times here
+        await pilot.press("tab", "tab", "tab")  # focus moves; the keys shown stay the same
+        await pilot.pause()
+        assert len(rebuilds) == at_start
+        await pilot.press("B")  # another screen, other keys
+        await pilot.pause()
+        assert isinstance(app.screen, BookmarksScreen)
+        assert any(k.description == "Remove" for k in app.screen.query("FooterKey"))

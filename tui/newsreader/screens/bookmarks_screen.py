@@ -9,11 +9,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from typing import TYPE_CHECKING
 
 from newsreader.core.article import ArticleDate
 from newsreader.core.textclean import visible
+from newsreader.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from newsreader.core.bookmarks import Bookmark
@@ -60,7 +61,7 @@ class BookmarksScreen(Screen[str | None]):
         with Vertical(id="bookmarks-box"):
             yield Static("", id="bookmarks-title", markup=False)
             yield DataTable(id="bookmarks-table", cursor_type="row")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

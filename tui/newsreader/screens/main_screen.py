@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from newsreader.core.article import Article, sort_articles
 from newsreader.core.discover import Skipped
@@ -25,6 +25,7 @@ from newsreader.screens.bookmarks_screen import BookmarksScreen
 from newsreader.widgets.article_list import ArticleList
 from newsreader.widgets.article_view import TYPES, ArticleView
 from newsreader.widgets.entity_panel import TYPE_NAMES, EntityPanel
+from newsreader.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:  # imported in the workers: not on the way to the first paint
     from newsreader.core.bookmarks import Bookmark
@@ -151,7 +152,7 @@ class MainScreen(Screen[None]):
                 yield Static("Names · enter filters", id="names-title", markup=False)
                 yield EntityPanel(id="entity-panel")
         yield Static("Loading…", id="status", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
@@ -178,7 +179,9 @@ class MainScreen(Screen[None]):
         return index
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW, "narrow")
+        narrow = self.size.width < NARROW
+        if narrow != self.has_class("narrow"):  # a class change restyles every widget
+            self.set_class(narrow, "narrow")
 
     # --- workers -------------------------------------------------------------------------------
 
