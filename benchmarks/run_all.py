@@ -10,6 +10,7 @@ import datetime
 import importlib
 import os
 import platform
+import re
 import sys
 from pathlib import Path
 
@@ -17,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-BENCHES = ["bench_load", "bench_ner", "bench_search", "bench_ui"]
+BENCHES = ["bench_load", "bench_ner", "bench_search", "bench_backend", "bench_ui"]
 
 
 def _sections(text: str) -> dict[str, str]:
@@ -45,6 +46,11 @@ def main(argv: list[str] | None = None) -> int:
         section = importlib.import_module(name).run().rstrip("\n") + f"\n\n_Measured {today} ({name}.py)._\n"
         new[section.split("\n", 1)[0][3:]] = section
     merged = {**old, **new} if old else new
+
+    # sections in the order of BENCHES, whenever each was measured (titles from the modules' sources)
+    titles = [m.group(1) for name in BENCHES
+              for m in [re.search(r'"## (.+?)\\n', (HERE / f"{name}.py").read_text(encoding="utf-8"))] if m]
+    merged = dict(sorted(merged.items(), key=lambda kv: titles.index(kv[0]) if kv[0] in titles else len(titles)))
     header = (
         "# Benchmarks\n\n"
         "Written by `make bench` (benchmarks/run_all.py); do not edit by hand.\n\n"
