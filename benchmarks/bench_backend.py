@@ -19,8 +19,6 @@ Both run in one process, alternating per keystroke, so noise hits both alike.
 from __future__ import annotations
 
 import json
-import math
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -30,10 +28,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402
+from bench_search import QUERIES, pct  # noqa: E402
 
-QUERIES = HERE / "search_queries.json"
 COMPLETIONS = 30
-WEIGHTS = (4.0, 1.0)
 
 MEASURE = r"""
 import json, math, sqlite3, sys, time
@@ -142,11 +139,6 @@ print(json.dumps({"docs": n_docs, "fts": {"build": fts_build, "mb": (tmp / "fts.
                   "own": {"build": own_build, "mb": (tmp / "own.sqlite").stat().st_size / 2**20, "lat": lat_own},
                   "overlap": sum(overlap) / len(overlap)}))
 """
-
-
-def pct(values: list[float], p: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(p * (len(s) - 1))))]
 
 
 def run(sizes: tuple[int, ...] = (10_000, 100_000)) -> str:
