@@ -1,9 +1,16 @@
-"""Documentation that is generated from the code stays current."""
+"""Documentation stays true: generated parts are current, commands run, examples load, links and pictures exist."""
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
 from conftest import REPO
 
+from newsreader.core.loader import load_file
 from newsreader.keys import markdown_table
 
 
@@ -15,14 +22,6 @@ def test_key_reference_in_the_guide_is_current():
 
 
 # --- what README and docs/ promise ----------------------------------------------------------------
-
-import os  # noqa: E402
-import re  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-from newsreader.core.loader import load_file  # noqa: E402
 
 DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 

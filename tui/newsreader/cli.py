@@ -28,7 +28,6 @@ subcommands (newsreader COMMAND --help for each):
   bookmarks list|add|remove|export|import   your bookmarks (newsreader bookmarks --help)"""
 
 
-
 def _json(data: object) -> str:
     """One JSON value, UTF-8 text as it is; a lone surrogate (from a file name that is not UTF-8)
     cannot be written as UTF-8, so such a value is written with \\u escapes instead."""
@@ -38,6 +37,7 @@ def _json(data: object) -> str:
     except UnicodeEncodeError:
         return json.dumps(data)
     return text
+
 
 def _tui_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsreader", description=DESCRIPTION,

@@ -389,8 +389,8 @@ class SearchIndex:
 
     @_locked
     def paths_of(self, article_id: str) -> list[str]:
-        return [_fs_path(p) for (p,) in self.db.execute("SELECT path FROM holds WHERE article_id = ? ORDER BY path",
-                                              (article_id,))]
+        rows = self.db.execute("SELECT path FROM holds WHERE article_id = ? ORDER BY path", (article_id,))
+        return [_fs_path(p) for (p,) in rows]
 
     @contextlib.contextmanager
     def _reader(self):
