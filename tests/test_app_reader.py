@@ -82,7 +82,7 @@ async def test_search_typo_enter_matches_and_escape(folder):
         await pilot.pause()
         assert titles(hub) == ["Stoltenberg warnt Russland"]
         assert hub.query_one(ArticleList).title_spans[hub.articles[0].id] == [(0, 11)]
-        assert "1 results" in str(hub.query_one("#filter", Static).content)
+        assert "1 result," in str(hub.query_one("#filter", Static).content)  # one result, not "1 results"
         await pilot.press("enter")
         assert app.focused is hub.query_one(ArticleList)
         await pilot.press("n")

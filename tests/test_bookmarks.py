@@ -233,6 +233,6 @@ def test_bookmarks_command_line(tmp_path, capsys):
     assert main(["bookmarks", "remove", first]) == 0
     assert main(["bookmarks", "remove", first]) == 1
     assert main(["bookmarks", "import", str(out)]) == 0
-    assert "1 bookmarks added" in capsys.readouterr().err
+    assert "1 bookmark added, 0 already there" in capsys.readouterr().err
     assert main(["bookmarks", "export", "--format", "md"]) == 0
     assert seeds[0]["title"][:20] in capsys.readouterr().out

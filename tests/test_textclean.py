@@ -53,3 +53,13 @@ def test_visible_makes_control_characters_and_undecodable_bytes_harmless():
     assert shown == "evil\\x1b]0;pwned\\x07\\x0aname\\u202e\\xff.txt"
     assert not any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f or 0xd800 <= ord(c) <= 0xdfff for c in shown)
     assert visible("Grüße aus Köln") == "Grüße aus Köln"
+
+
+def test_counted_nouns_agree_with_their_number():
+    from newsreader.core.wording import count
+
+    assert count(1, "file") == "1 file"
+    assert count(0, "file") == "0 files"
+    assert count(2, "result") == "2 results"
+    assert count(12345, "article") == "12,345 articles"
+    assert count(3, "Eintrag", "Einträge") == "3 Einträge"

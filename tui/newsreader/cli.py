@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 
 from newsreader import __version__
+from newsreader.core.wording import count
 
 DESCRIPTION = """\
 A keyboard-driven terminal reader for German news articles.
@@ -118,8 +119,8 @@ def cmd_list(argv: list[str]) -> int:
             title = article.title if len(article.title) <= 70 else article.title[:69] + "…"
             out.write(f"{date:<18} {title:<70} {article.source or '':<12} {article.path}\n")
     if not args.json:
-        print(f"{len(articles)} articles from {result.files_read} files; "
-              f"{len(result.redecoded)} re-decoded from cp1252; {len(result.skipped)} skipped", file=sys.stderr)
+        print(f"{count(len(articles), 'article')} from {count(result.files_read, 'file')}; "
+              f"{len(result.redecoded):,} re-decoded from cp1252; {len(result.skipped):,} skipped", file=sys.stderr)
     return 0 if articles else 1
 
 
@@ -244,9 +245,9 @@ def cmd_index(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     paths = _paths_or_seeds(args.paths)
     index, r = _open_index(paths, args.ner)
-    print(f"{len(index)} articles indexed in {r.seconds:.1f} s: {r.files} files, {r.parsed} parsed, "
-          f"{r.unchanged} unchanged, {r.removed_files} gone; {r.added_articles} articles added, "
-          f"{r.removed_articles} removed; {len(r.skipped)} files skipped. Index: {index.path}", file=sys.stderr)
+    print(f"{count(len(index), 'article')} indexed in {r.seconds:.1f} s: {count(r.files, 'file')}, {r.parsed:,} parsed, "
+          f"{r.unchanged:,} unchanged, {r.removed_files:,} gone; {count(r.added_articles, 'article')} added, "
+          f"{r.removed_articles:,} removed; {count(len(r.skipped), 'file')} skipped. Index: {index.path}", file=sys.stderr)
     return 0 if len(index) else 1
 
 
@@ -287,7 +288,7 @@ def cmd_search(argv: list[str]) -> int:
             date = h.article.date.display() if h.article.date else "undated"
             out.write(f"{h.score:9.2f}  {date:<18} {h.article.title[:70]}\n           {h.snippet}\n")
     if not args.json:
-        print(f"{len(res.hits)} results in {res.elapsed_ms:.1f} ms", file=sys.stderr)
+        print(f"{count(len(res.hits), 'result')} in {res.elapsed_ms:.1f} ms", file=sys.stderr)
     return 0 if res.hits else 1
 
 
@@ -326,7 +327,7 @@ def cmd_bookmarks(argv: list[str]) -> int:
                     note = f"  — {b.note}" if b.note else ""
                     print(f"{b.id}  {b.date or 'undated':<16} {b.title[:70]}{note}")
             if not args.json:
-                print(f"{len(marks)} bookmarks in {store.path}", file=sys.stderr)
+                print(f"{count(len(marks), 'bookmark')} in {store.path}", file=sys.stderr)
             return 0
         if args.action == "add":
             from newsreader.core.loader import load_paths
@@ -334,7 +335,7 @@ def cmd_bookmarks(argv: list[str]) -> int:
             result = load_paths(_paths_or_seeds(args.paths))
             found = [a for a in result.articles if a.id == args.id or (len(args.id) >= 4 and a.id.startswith(args.id))]
             if len(found) != 1:
-                what = "no article" if not found else f"{len(found)} articles"
+                what = "no article" if not found else count(len(found), "article")
                 print(f"newsreader: {what} with id {args.id!r} in {' '.join(_paths_or_seeds(args.paths))}",
                       file=sys.stderr)
                 return 1
@@ -355,7 +356,7 @@ def cmd_bookmarks(argv: list[str]) -> int:
                 from newsreader.core.paths import atomic_write
 
                 atomic_write(Path(args.output), text.encode("utf-8"))
-                print(f"{len(marks)} bookmarks written to {args.output}", file=sys.stderr)
+                print(f"{count(len(marks), 'bookmark')} written to {args.output}", file=sys.stderr)
             else:
                 sys.stdout.write(text)
             return 0
@@ -368,7 +369,7 @@ def cmd_bookmarks(argv: list[str]) -> int:
                 print(f"newsreader: cannot import {args.file}: {exc}", file=sys.stderr)
                 return 1
             added = store.merge(incoming)
-            print(f"{added} bookmarks added, {len(incoming) - added} already there", file=sys.stderr)
+            print(f"{count(added, 'bookmark')} added, {len(incoming) - added:,} already there", file=sys.stderr)
             return 0
     except StoreError as exc:
         print(f"newsreader: {exc}", file=sys.stderr)

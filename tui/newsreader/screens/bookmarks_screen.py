@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from newsreader.core.article import ArticleDate
 from newsreader.core.textclean import visible
+from newsreader.core.wording import count
 from newsreader.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ class BookmarksScreen(Screen[str | None]):
             table.move_cursor(row=min(row, len(marks) - 1), animate=False)
         n_missing = sum(1 for b in marks if b.id not in present)
         self.query_one("#bookmarks-title", Static).update(
-            f"{len(marks)} bookmark{'s' if len(marks) != 1 else ''}" + (f" · {n_missing} not in this collection (✗)" if n_missing else "")
+            count(len(marks), "bookmark") + (f" · {n_missing} not in this collection (✗)" if n_missing else "")
             + " · enter opens · d removes · e edits the note · escape goes back")
 
     def _selected(self) -> Bookmark | None:

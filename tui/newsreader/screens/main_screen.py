@@ -21,6 +21,7 @@ from textual.widgets import Header, Input, Static
 from newsreader.core.article import Article, sort_articles
 from newsreader.core.discover import Skipped
 from newsreader.core.textclean import visible
+from newsreader.core.wording import count
 from newsreader.screens.bookmarks_screen import BookmarksScreen
 from newsreader.widgets.article_list import ArticleList
 from newsreader.widgets.article_view import TYPES, ArticleView
@@ -298,7 +299,7 @@ class MainScreen(Screen[None]):
         for notice in message.notices:
             self.notify(visible(notice), severity="warning", markup=False, timeout=10)
         if message.final and message.skipped:
-            self.notify(f"{len(message.skipped)} files could not be read; press S to see which and why.",
+            self.notify(f"{count(len(message.skipped), 'file')} could not be read; press S to see which and why.",
                         severity="warning", markup=False, timeout=8)
         self.collection = sort_articles(message.articles, self.newest_first)
         self.by_id = {a.id: a for a in self.collection}
@@ -395,7 +396,7 @@ class MainScreen(Screen[None]):
                 shown = [self.by_id[h.article.id] for h in result.hits if h.article.id in self.by_id]
                 article_list.title_spans = {h.article.id: [(m.start, m.end) for m in h.matches if m.field == "title"]
                                             for h in result.hits}
-                self._set_filter_line(f"Search “{self.search_query}”: {len(shown)} results, best first"
+                self._set_filter_line(f"Search “{self.search_query}”: {count(len(shown), 'result')}, best first"
                                       f"{' (first 200)' if len(shown) >= 200 else ''} · enter opens · "
                                       "n/N next match · escape clears")
             self.query_one(ArticleView).terms = result.terms
@@ -404,7 +405,7 @@ class MainScreen(Screen[None]):
             ids = self._entity_article_ids(kind, name)
             shown = [a for a in self.collection if a.id in ids]
             article_list.title_spans = {}
-            self._set_filter_line(f"{TYPE_NAMES[kind]}: {name} · {len(shown)} articles · ] / [ jump between "
+            self._set_filter_line(f"{TYPE_NAMES[kind]}: {name} · {count(len(shown), 'article')} · ] / [ jump between "
                                   "mentions · escape clears")
             self.query_one(ArticleView).terms = frozenset()
         else:
@@ -506,12 +507,12 @@ class MainScreen(Screen[None]):
         parts = []
         if self.collection or self.listed_final:
             unread = self._unread_count()
-            parts.append(f"{len(self.collection)} articles · {unread} unread · "
+            parts.append(f"{count(len(self.collection), 'article')} · {unread:,} unread · "
                          f"{'newest' if self.newest_first else 'oldest'} first")
         if self.marks:
-            parts.append(f"{len(self.marks)} bookmark{'s' if len(self.marks) != 1 else ''}")
+            parts.append(count(len(self.marks), "bookmark"))
         if self.skipped:
-            parts.append(f"{len(self.skipped)} file{'s' if len(self.skipped) != 1 else ''} skipped (S)")
+            parts.append(f"{count(len(self.skipped), 'file')} skipped (S)")
         if self.progress is not None:
             stage, done, total = self.progress
             parts.append(f"{stage} {done}/{total}…")

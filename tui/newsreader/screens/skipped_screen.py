@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 
 from newsreader.core.discover import Skipped
 from newsreader.core.textclean import visible
+from newsreader.core.wording import count
 
 
 class SkippedScreen(ModalScreen[None]):
@@ -22,7 +23,7 @@ class SkippedScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="skipped-box"):
-            yield Static(f"{len(self.skipped)} files skipped — escape closes", id="skipped-title", markup=False)
+            yield Static(f"{count(len(self.skipped), 'file')} skipped — escape closes", id="skipped-title", markup=False)
             table = DataTable(id="skipped-table", cursor_type="row")
             table.add_columns("File", "Reason")
             for s in self.skipped:
