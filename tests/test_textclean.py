@@ -63,3 +63,12 @@ def test_counted_nouns_agree_with_their_number():
     assert count(2, "result") == "2 results"
     assert count(12345, "article") == "12,345 articles"
     assert count(3, "Eintrag", "Einträge") == "3 Einträge"
+
+
+def test_utf8_pieces_in_a_cp1252_file_are_repaired_and_cp1252_text_is_left_alone():
+    mixed = "Mäscot – das Schaf".encode("cp1252") + b" / " + "Mäscot „Schaf“ 20° €".encode("utf-8")
+    decoded = decode_bytes(mixed)
+    assert decoded.redecoded and decoded.text == "Mäscot – das Schaf / Mäscot „Schaf“ 20° €"
+    # pure cp1252 whose byte pairs could pass for UTF-8 (ß then “ is DF 93) stays as written
+    for text in ("„Fuß“ und Grüße", "Ärger… Österreich °C", "Maß‚ Straße–Ecke", "São Paulo, Ã am Ende: Ã"):
+        assert decode_bytes(text.encode("cp1252") + b"\xff").text == text + "ÿ"

@@ -63,6 +63,15 @@ def _cp1252_lenient(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error("newsreader-cp1252", _cp1252_lenient)
 
 
+def _latin1_back(error: UnicodeError) -> tuple[bytes, int]:
+    # the inverse for encoding: the five undefined bytes came back as their latin-1 code points
+    assert isinstance(error, UnicodeEncodeError)
+    return error.object[error.start:error.end].encode("latin-1"), error.end
+
+
+codecs.register_error("newsreader-latin1", _latin1_back)
+
+
 class BinaryFile(ValueError):
     """The bytes are not text."""
 
@@ -83,6 +92,30 @@ def looks_binary(data: bytes) -> bool:
     return controls / len(sample) > 0.05
 
 
+# Bytes 0x80-0xBF as cp1252 shows them: the continuation bytes of UTF-8.
+_CONT = "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f" \
+        "\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178" \
+        "\u00a0-\u00bf"
+# UTF-8 read as cp1252: Ã¤ for ä, Â° for °, â€ž for „. German text never has these pairs.
+_MOJIBAKE = re.compile(f"[\u00c2\u00c3][{_CONT}]|\u00e2[{_CONT}][{_CONT}]")
+
+
+def _repair(match: re.Match) -> str:
+    try:
+        return match.group().encode("cp1252", "newsreader-latin1").decode("utf-8")
+    except UnicodeError:
+        return match.group()
+
+
+def _cp1252(data: bytes) -> Decoded:
+    """cp1252, with the UTF-8 pieces of a file that mixes both encodings (a page in cp1252 with
+    UTF-8 copied into it) repaired: only the pairs above, and only where they are valid UTF-8."""
+    text = data.decode("cp1252", "newsreader-cp1252")
+    if "\u00c2" in text or "\u00c3" in text or "\u00e2" in text:
+        text = _MOJIBAKE.sub(_repair, text)
+    return Decoded(text, "cp1252", True)
+
+
 def decode_bytes(data: bytes) -> Decoded:
     """UTF-8 (BOM or not), UTF-16 with BOM, else cp1252 marked as re-decoded.
     Raises :class:`BinaryFile` for data that is not text."""
@@ -90,7 +123,7 @@ def decode_bytes(data: bytes) -> Decoded:
         try:
             return Decoded(data[3:].decode("utf-8"), "utf-8-sig", False)
         except UnicodeDecodeError:
-            return Decoded(data[3:].decode("cp1252", "newsreader-cp1252"), "cp1252", True)
+            return _cp1252(data[3:])
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return Decoded(data.decode("utf-16"), "utf-16", False)
@@ -101,7 +134,7 @@ def decode_bytes(data: bytes) -> Decoded:
     try:
         return Decoded(data.decode("utf-8"), "utf-8", False)
     except UnicodeDecodeError:
-        return Decoded(data.decode("cp1252", "newsreader-cp1252"), "cp1252", True)
+        return _cp1252(data)
 
 
 _UNSAFE_DISPLAY = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ud800-\udfff]")
