@@ -83,3 +83,24 @@ def test_kicker_headline_and_stamp_on_separate_lines():
     assert [meta.body[s:e] for s, e in meta.boilerplate] == ["Stand: 03.11.2023 18:45 Uhr"]
     article = parse_plain_text(text)
     assert (article.title, article.date.iso(), article.date.inferred) == ("Lindner legt neuen Entwurf vor", "2023-11-03T18:45", False)
+
+
+def test_page_titles_lose_the_site_name_a_domain_and_a_date_stamp():
+    from newsreader.core.metadata import clean_page_title
+
+    assert clean_page_title("Neue Brücke für Musterstadt | Stadtblatt", "Stadtblatt") == "Neue Brücke für Musterstadt"
+    assert clean_page_title("Neue Brücke für Musterstadt - STADT BLATT", "stadtblatt.de") == "Neue Brücke für Musterstadt"
+    assert clean_page_title("Stadtblatt | Neue Brücke", None, "https://www.stadtblatt.de/a/1") == "Neue Brücke"
+    assert clean_page_title("Neue Brücke — beispiel-zeitung.at") == "Neue Brücke"
+    assert clean_page_title("Neue Brücke eröffnet : 06.11.2023, 11.41 Uhr") == "Neue Brücke eröffnet"
+    # what is not the site stays: two teams, a date inside the headline, an unknown last part
+    assert clean_page_title("Dortmund - Gladbach 2:1", "Kicker") == "Dortmund - Gladbach 2:1"
+    assert clean_page_title("Wahl am 12.03.2024 verschoben") == "Wahl am 12.03.2024 verschoben"
+    assert clean_page_title("Durch die Gegend | Mit Musik in Wien", "Radio X") == "Durch die Gegend | Mit Musik in Wien"
+
+
+def test_navigation_lists_configuration_and_css_are_not_headlines():
+    for junk in ("- Artikel-Informationen\n- Suche\n", "| Weitere Artikel zum Thema |\n", "Ergebnis 661 bis 680 von 795\n",
+                 "application: 'app-desktop'\n", "img.wp-smiley,\n", "beispiel-zeitung.info\n"):
+        text = junk + "\nDie Stadt baut eine neue Brücke über den Fluss. Sie soll 2026 fertig sein.\n"
+        assert analyse_text(text).title == "Die Stadt baut eine neue Brücke über den Fluss.", junk

@@ -40,14 +40,20 @@ _CREDIT_TAIL = re.compile(r"\((?P<who>[\w\-, /]{2,60}?)(?:,\s*[\d.]+)?\)\s*$")
 _SCRAPER = re.compile(
     r"^(?:Mehr zum Thema|Lesen Sie (?:auch|mehr)|Weiterlesen|Teilen|Drucken|Zur Startseite|Kommentare?\b|"
     r"Anzeige|Werbung|Artikel teilen|Newsletter|Jetzt abonnieren|Cookie|Hinweis:|Folgen Sie uns|"
-    r"Empfohlener redaktioneller Inhalt|Mehr anzeigen|Zum Artikel|Startseite\b)",
+    r"Empfohlener redaktioneller Inhalt|Mehr anzeigen|Zum Artikel|Startseite\b|"
+    r"(?:Alle|Weitere|Ähnliche|Verwandte|Kommentierte|Meistgelesene|Neueste) Artikel|Artikel-Informationen|"
+    r"(?:Ergebnis(?:se)?|Treffer|Seite)\s+\d+\s+(?:bis|-|von)\s+\d+)",
     re.IGNORECASE,
 )
+_BULLET = re.compile(r"^(?:[-–•*|]\s*)+")  # list and table remnants before a label
 # Lines that are never a headline: a stamp or date alone, code or markup remnants, labels.
 _STAMP_LINE = re.compile(rf"^(?:(?:{STAMP_WORDS})\b"
                          r"|(?:Mo|Di|Mi|Do|Fr|Sa|So|Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag)\.?,?\s+\d"
                          r"|\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b|\d{1,2}:\d{2}\s*Uhr)", re.IGNORECASE)
-_CODE_LINE = re.compile(r"[{};<>]|^\||\|$|^(?:window\.|var |let |const |function\b|@media|\.[\w-]+\s*\{|//)")
+_CODE_LINE = re.compile(r"[{};<>]|^\||\|$|^(?:window\.|var |let |const |function\b|@media|\.[\w-]+\s*\{|//)"
+                        r"|^[a-z][\w-]*:\s*['\"]"  # a lower-case key and a quoted value: configuration
+                        r"|^[a-z][\w-]*[.#][\w.#-]*,$")  # a CSS selector list: img.emoji,
+_DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}/?$", re.IGNORECASE)
 
 
 def _is_credit(line: str) -> bool:
@@ -60,7 +66,9 @@ def _not_headline(line: str) -> bool:
         return _CODE_LINE.search(line[:200]) is not None
     words = re.findall(r"[^\W\d_]{2,}", line)
     return (len(words) < 2 or _STAMP_LINE.match(line) is not None or _CODE_LINE.search(line) is not None
-            or sum(map(len, words)) < 0.5 * len(line))
+            or sum(map(len, words)) < 0.5 * len(line) or _DOMAIN.match(line) is not None
+            or line.startswith(("- ", "* ", "• "))  # a list item
+            or _SCRAPER.match(_BULLET.sub("", line)) is not None)
 
 
 _FUNCTION_WORDS = {
@@ -105,6 +113,42 @@ def shorten(text: str, limit: int = MAX_TITLE) -> str:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:–-— ")
     return cut + "…"
+
+
+_TITLE_PARTS = re.compile(r"\s+[|–—-]\s+")
+_TITLE_STAMP = re.compile(r"\s*[:|–—-]\s*\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}(?:,?\s*\d{1,2}[.:]\d{2}(?:\s*Uhr)?)?\s*$")
+_TLD = re.compile(r"\.(?:de|at|ch|com|net|org|info|eu|li|lu|it|fr|nl|be)$", re.IGNORECASE)
+
+
+def _site_key(name: str) -> str:
+    """``www.Computerbild.de``, ``COMPUTER BILD`` and ``computerbild`` all give ``computerbild``."""
+    name = re.sub(r"^(?:https?://)?(?:www\.)?", "", name.strip().casefold()).split("/")[0]
+    return re.sub(r"[\W_]+", "", _TLD.sub("", name))
+
+
+def clean_page_title(title: str, site: str | None = None, url: str | None = None) -> str:
+    """A page's title without what pages add to their headline: the site's name after or before
+    a separator (``Headline | Site``, ``Site - Headline``) when it is the page's site name, its
+    domain or any bare domain, and a trailing date stamp (``Headline : 06.11.2023, 11.41 Uhr``)."""
+    keys = {k for k in (_site_key(site or ""), _site_key(url or "")) if len(k) >= 3}
+    title = " ".join(title.split())
+    unstamped = _TITLE_STAMP.sub("", title)
+    if len(re.findall(r"[^\W\d_]{2,}", unstamped)) >= 2:
+        title = unstamped
+    parts = _TITLE_PARTS.split(title)
+
+    def is_site(part: str) -> bool:
+        return _site_key(part) in keys or _DOMAIN.match(part) is not None
+
+    if len(parts) > 1:
+        while len(parts) > 1 and is_site(parts[-1]):
+            parts.pop()
+        while len(parts) > 1 and is_site(parts[0]):
+            parts.pop(0)
+        if len(parts) < len(_TITLE_PARTS.split(title)):
+            seps = _TITLE_PARTS.findall(title)
+            title = parts[0] + "".join(sep + part for sep, part in zip(seps, parts[1:]))
+    return title
 
 
 def split_kicker(line: str) -> tuple[str | None, str]:
@@ -229,7 +273,7 @@ def analyse_text(text: str, title: str | None = None) -> TextMeta:
         if stamp:
             headline = headline[: stamp[1][0]].strip()
             meta.kicker, headline = split_kicker(headline)
-        meta.title = shorten(headline.rstrip(" :–-"))
+        meta.title = shorten(clean_page_title(headline).rstrip(" :–-"))
         start = offsets[headline_index if kicker_index is None else kicker_index]
         end = offsets[headline_index] + len(lines[headline_index]) + 1
         while start and end < len(text) and text[end] == "\n":
