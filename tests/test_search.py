@@ -351,3 +351,16 @@ def test_index_command_is_incremental(tmp_path, capsys):
     assert "5 parsed" in capsys.readouterr().err
     assert main(["index", str(folder)]) == 0
     assert "0 parsed, 5 unchanged" in capsys.readouterr().err
+
+
+def test_hyphenated_compounds_are_found_written_as_one_word(tmp_path):
+    folder = write(tmp_path / "c", {"a.txt": " date 2024-01 Polizei warnt\n\nDie Cyber-Kriminellen wurden in "
+                                             "Wien gefasst. Das Landes-Kriminalamt ermittelt.",
+                                    "b.txt": " date 2024-02 Wetter\n\nKriminelle Wolken wurden gesichtet."})
+    idx = SearchIndex(None)
+    idx.refresh([folder])
+    assert titles(idx.search("cyberkriminellen")) == ["Polizei warnt"]
+    assert titles(idx.search("cyberkriminelle landeskriminalamt")) == ["Polizei warnt"]  # a typo away, too
+    # the joined forms come after the text: phrases are read on the text as written
+    assert titles(idx.search('"kriminellen wurden"')) == ["Polizei warnt"]
+    assert "cyber" in idx.search("cyber").terms and titles(idx.search("cyber")) == ["Polizei warnt"]

@@ -34,8 +34,23 @@ def words(text: str) -> Iterator[tuple[str, int, int]]:
 
 
 def folded_text(text: str) -> str:
-    """The text as the index sees it: folded words separated by spaces."""
+    """Folded words separated by spaces (how queries are read)."""
     return " ".join(fold_word(m.group()) for m in WORD.finditer(text))
+
+
+_HYPHENATED = re.compile(r"[^\W\d_]{2,}(?:-[^\W\d_]{2,})+")
+
+
+def index_text(text: str) -> str:
+    """The text as the index sees it: the folded words, then every hyphenated compound once more
+    written as one word (``Cyber-Kriminelle`` → ``cyberkriminelle``), because German writes the
+    same compound both ways. The joined forms go after the text, so phrases and nearness are
+    measured on the text as written."""
+    folded = folded_text(text)
+    if "-" not in text:
+        return folded
+    joined = dict.fromkeys(fold_word(m.group().replace("-", "")) for m in _HYPHENATED.finditer(text))
+    return folded + " " + " ".join(joined) if joined else folded
 
 
 def max_edits(term: str) -> int:

@@ -8,7 +8,8 @@ Layout (schema ``SCHEMA``):
 - ``docs``: one row per article: its metadata (a marshal'd tuple, fast to read back), its ISO
   date for ``date:`` filters and its entity names; ``bodies`` holds the texts, so a relaunch
   lists a large collection without reading them and needs no parsing.
-- ``fts``: a contentless FTS5 table over folded text (see ``fold.py``) with the columns
+- ``fts``: a contentless FTS5 table over folded text (``fold.index_text``: hyphenated compounds
+  are also indexed joined) with the columns
   title, body, per, loc, org, misc, source.
 
 A database that cannot be opened, is not ours or has another schema version is moved aside and
@@ -43,10 +44,10 @@ from datetime import datetime
 
 from newsreader.core.article import MAX_NER_CHARS, Article, ArticleDate, sort_articles
 from newsreader.core.discover import Skipped, discover_stat
-from newsreader.core.search.fold import find_terms, folded_text, max_edits
+from newsreader.core.search.fold import find_terms, folded_text, index_text, max_edits
 from newsreader.core.search.query import Query, QueryError, Term, parse_query
 
-SCHEMA = 3
+SCHEMA = 4
 COLUMNS = ("title", "body", "per", "loc", "org", "misc", "source")
 TEXT_COLUMNS = "{title body per loc org misc}"
 WEIGHTS = (4.0, 1.0, 2.0, 2.0, 2.0, 2.0, 1.0)
@@ -126,7 +127,7 @@ def default_index_path(paths: Sequence[str | os.PathLike]) -> Path:
 
 
 def _fts_values(a: Article, ents: dict) -> tuple[str, ...]:
-    return (folded_text(a.title), folded_text(a.body),
+    return (index_text(a.title), index_text(a.body),
             *(folded_text(" ; ".join(ents.get(t, []))) for t in ENTITY_TYPES),
             folded_text(a.source or ""))
 
