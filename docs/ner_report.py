@@ -41,7 +41,9 @@ conditional random field (python-crfsuite) trained by this project and shipped i
    in the article (majority type); the surname of a tagged person counts as a name; two known people
    run together (`empfing Putin Kim`) are split, and so is a name that stands alone in the article
    and begins another person's full name (`gratulierte Xi Jinping Kim`, with `Kim Jong Un` and `Kim`
-   elsewhere).
+   elsewhere); a person's name of two or more words takes a following capitalised word of two to
+   four letters that is rare in German (`Kim Jong` + `Un`), the syllables East Asian given names
+   end in.
 5. **Linking** (`core/ner/link.py`): genitives map to the base form (`Putins` → `Putin`,
    `Russlands` → `Russland`) when the base is a known name or a more frequent word; a lone surname
    links to the one full name in the article that ends with it (`Putin` → `Wladimir Putin`), else to

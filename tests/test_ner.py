@@ -260,6 +260,10 @@ def test_two_known_people_run_together_are_split(crf):
     from newsreader.core.ner.crf import _split_joined_people
 
     assert _split_joined_people(doc, labels)[2] == ["O", "O", "B-PER", "B-PER", "O"]
+    # a name whose first word stands alone elsewhere is not two people: "Kim" and once "Kim Jong"
+    doc = [["Kim", "lachte", "."], ["Dann", "kam", "Kim", "Jong", "."]]
+    labels = [["B-PER", "O", "O"], ["O", "O", "B-PER", "I-PER", "O"]]
+    assert _split_joined_people(doc, labels) == labels
 
 
 def test_a_name_that_begins_another_full_name_is_split_off_the_end():
@@ -315,3 +319,26 @@ def test_recognizer_gives_the_same_result_in_every_process():
                            env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
             for seed in (1, 2, 3, 4)}
     assert len(outs) == 1 and json.loads(outs.pop())
+
+
+def test_a_short_rare_syllable_after_a_name_completes_it():
+    from newsreader.core.ner.crf import _extend_by_syllable
+
+    class Words:  # frequency bands as in the shipped word list: low is frequent
+        bands = {"Am": 7, "Un": 12, "Kim": 11, "Ost": 11}
+
+        def lookup(self, word):
+            return ("0", self.bands[word]) if word in self.bands else None
+
+    doc = [["Kim", "Jong", "Un", "kam", "."], ["Angela", "Merkel", "Am", "Montag", "."],
+           ["Es", "gratulierte", "Xi", "Jinping", "Kim", "."], ["Kim", "lachte", "."], ["Peter", "Müller", "Ost", "."],
+           ["Jong", "Un", "?"]]
+    labels = [["B-PER", "I-PER", "O", "O", "O"], ["B-PER", "I-PER", "O", "O", "O"],
+              ["O", "O", "B-PER", "I-PER", "O", "O"], ["B-PER", "O", "O"], ["B-PER", "I-PER", "O", "O"],
+              ["B-PER", "O", "O"]]
+    out = _extend_by_syllable(doc, labels, Words())
+    assert out[0] == ["B-PER", "I-PER", "I-PER", "O", "O"]  # Kim Jong Un
+    assert out[1] == labels[1]  # "Am" is a common word
+    assert out[2] == labels[2]  # Kim is a name of its own in this document
+    assert out[4] == labels[4]  # "Ost" is a German word, not rare enough
+    assert out[5] == labels[5]  # one word is not a full name to complete

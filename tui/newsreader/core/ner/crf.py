@@ -13,7 +13,8 @@ from newsreader.core.ner.types import Mention
 
 MODEL_DIR = Path(__file__).parent / "model"
 # Bump when the tagging code around the model changes, so cached mentions are recomputed.
-LOGIC_VERSION = 3
+LOGIC_VERSION = 4
+RARE_BAND = 12  # lexicon bands (log-frequency ranks) from here on are rare: Ost, Ufer are 11, der, am 6-7
 
 
 class CRFRecognizer:
@@ -62,6 +63,7 @@ class CRFRecognizer:
         confs = [t[1] for t in tagged]
         if self.consistency:
             labels = _make_consistent(doc, labels)
+            labels = _extend_by_syllable(doc, labels, self.lexicon)
         return labels, confs
 
     def recognize(self, text: str) -> list[Mention]:
@@ -116,6 +118,30 @@ def _make_consistent(doc: list[list[str]], labels: list[list[str]]) -> list[list
     return out
 
 
+def _extend_by_syllable(doc: list[list[str]], labels: list[list[str]], lexicon) -> list[list[str]]:
+    """East Asian given names end in short syllables the model often leaves out (``Kim Jong`` for
+    ``Kim Jong Un``): a person's name of two or more words takes a following capitalised word of
+    two to four letters that is rare in German (not in the word list, or in its rare bands) and
+    is not a name of its own in the document."""
+    if lexicon is None:
+        return labels
+    alone = {toks[a] for toks, labs in zip(doc, labels) for a, b, kind in spans_of(labs) if b - a == 1}
+    out = []
+    for toks, labs in zip(doc, labels):
+        labs = list(labs)
+        for a, b, kind in sorted(spans_of(labs)):
+            if kind != "PER" or b - a < 2 or b >= len(toks) or labs[b] != "O":
+                continue
+            nxt = toks[b]
+            if not (2 <= len(nxt) <= 4 and nxt.isalpha() and nxt[0].isupper() and nxt[1:].islower()) or nxt in alone:
+                continue
+            hit = lexicon.lookup(nxt)
+            if hit is None or hit[1] >= RARE_BAND:
+                labs[b] = "I-PER"
+        out.append(labs)
+    return out
+
+
 def _split_joined_people(doc: list[list[str]], labels: list[list[str]]) -> list[list[str]]:
     """``Putin Kim`` in "empfing Putin Kim im Kreml" is two people when the document knows both
     parts as names on their own and never the whole. So is ``Xi Jinping Kim`` in "gratulierte
@@ -124,11 +150,15 @@ def _split_joined_people(doc: list[list[str]], labels: list[list[str]]) -> list[
     a Western full name ends with (``Anna Maria Schmidt`` and ``Schmidt`` stay one person)."""
     spans = [(si, a, b) for si, labs in enumerate(labels) for a, b, kind in sorted(spans_of(labs)) if kind == "PER"]
     whole = Counter(tuple(doc[si][a:b]) for si, a, b in spans)
-    parts: set[tuple[str, ...]] = set()
+    known_from: dict[tuple[str, ...], set[tuple[str, ...]]] = {}  # a name part -> the names giving it
     for key in whole:
-        parts.add(key)
+        known_from.setdefault(key, set()).add(key)
         if len(key) > 1:
-            parts.add(key[-1:])
+            known_from.setdefault(key[-1:], set()).add(key)
+
+    def known_elsewhere(part: tuple[str, ...], key: tuple[str, ...]) -> bool:
+        return bool(known_from.get(part, set()) - {key})  # not only as a piece of this very name
+
     out = [list(labs) for labs in labels]
     for si, a, b in spans:
         key = tuple(doc[si][a:b])
@@ -140,7 +170,7 @@ def _split_joined_people(doc: list[list[str]], labels: list[list[str]]) -> list[
             continue
         for k in range(a + 1, b):
             left, right = tuple(doc[si][a:k]), tuple(doc[si][k:b])
-            if left in parts and right in parts and left != key and right != key:
+            if known_elsewhere(left, key) and known_elsewhere(right, key):
                 out[si][k] = "B-PER"
                 break
     return out
