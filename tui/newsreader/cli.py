@@ -7,7 +7,6 @@ subcommand, write it as a path (``./list``).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 
@@ -30,14 +29,10 @@ subcommands (newsreader COMMAND --help for each):
 
 
 def _json(data: object) -> str:
-    """One JSON value, UTF-8 text as it is; a lone surrogate (from a file name that is not UTF-8)
-    cannot be written as UTF-8, so such a value is written with \\u escapes instead."""
-    text = json.dumps(data, ensure_ascii=False)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(data)
-    return text
+    """One JSON line (``store.json_text``, imported only when JSON is written: it brings filelock)."""
+    from newsreader.core.store import json_text
+
+    return json_text(data)
 
 
 def _tui_parser() -> argparse.ArgumentParser:

@@ -162,12 +162,18 @@ class JsonStore:
 
     def _write(self, entries: dict[str, dict]) -> None:
         data = {"version": self.version, self.key: entries}
-        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-        try:
-            raw = text.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate (a file name that is not UTF-8): \u escapes
-            raw = (json.dumps(data, ensure_ascii=True, indent=1, sort_keys=True) + "\n").encode("ascii")
-        atomic_write(self.path, raw)
+        atomic_write(self.path, (json_text(data, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+
+
+def json_text(data: object, **options) -> str:
+    """JSON with its text as it is (``ensure_ascii=False``), unless it holds a lone surrogate (a
+    file name that is not UTF-8), which UTF-8 cannot carry: then all of it with ``\\u`` escapes."""
+    text = json.dumps(data, ensure_ascii=False, **options)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(data, ensure_ascii=True, **options)
+    return text
 
 
 def _short(exc: Exception) -> str:
