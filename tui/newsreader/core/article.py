@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -129,6 +130,11 @@ class Article:
 # Names are looked for in the first this many characters of a body, the part the reader lays out:
 # recognising a 50 MB text would take the better part of an hour.
 MAX_NER_CHARS = 200_000
+
+
+def ner_texts(articles: Iterable[Article]) -> list[str]:
+    """The texts names are found in: each article's title, then the first ``MAX_NER_CHARS`` of its body."""
+    return [t for a in articles for t in (a.title, a.body[:MAX_NER_CHARS])]
 
 
 def article_id(title: str, body: str) -> str:

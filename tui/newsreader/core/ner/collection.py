@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from newsreader.core.article import MAX_NER_CHARS, Article
+from newsreader.core.article import Article, ner_texts
 from newsreader.core.ner.cache import EntityCache, recognize_all
 from newsreader.core.ner.link import Entity, EntityIndex, LinkedMention
 from newsreader.core.ner.types import Recognizer
@@ -36,8 +36,7 @@ def default_cache() -> EntityCache:
 def analyse(articles: Sequence[Article], recognizer: Recognizer, cache: EntityCache | None = None,
             progress: Callable[[int, int], None] | None = None) -> CollectionEntities:
     cache = cache if cache is not None else EntityCache(None)
-    texts = [t for a in articles for t in (a.title, a.body[:MAX_NER_CHARS])]
-    found = recognize_all(texts, recognizer, cache, progress)
+    found = recognize_all(ner_texts(articles), recognizer, cache, progress)
     index = EntityIndex(getattr(recognizer, "is_known_base", None))
     split: dict[str, int] = {}
     for n, article in enumerate(articles):

@@ -42,7 +42,7 @@ from pathlib import Path
 
 from datetime import datetime
 
-from newsreader.core.article import MAX_NER_CHARS, Article, ArticleDate, sort_articles
+from newsreader.core.article import Article, ArticleDate, ner_texts, sort_articles
 from newsreader.core.discover import Skipped, discover_stat
 from newsreader.core.search.fold import find_terms, folded_text, index_text, max_edits
 from newsreader.core.search.query import Query, QueryError, Term, parse_query
@@ -363,8 +363,7 @@ class SearchIndex:
         from newsreader.core.ner.link import link_article
 
         cache = entity_cache if entity_cache is not None else EntityCache(None)
-        texts = [t for a in articles for t in (a.title, a.body[:MAX_NER_CHARS])]
-        found = recognize_all(texts, recognizer, cache)
+        found = recognize_all(ner_texts(articles), recognizer, cache)
         known = getattr(recognizer, "is_known_base", None)
         out = {}
         for n, a in enumerate(articles):
