@@ -53,6 +53,7 @@ _STAMP_LINE = re.compile(rf"^(?:(?:{STAMP_WORDS})\b"
 _CODE_LINE = re.compile(r"[{};<>]|^\||\|$|^(?:window\.|var |let |const |function\b|@media|\.[\w-]+\s*\{|//)"
                         r"|^[a-z][\w-]*:\s*['\"]"  # a lower-case key and a quoted value: configuration
                         r"|^[a-z][\w-]*[.#][\w.#-]*,$")  # a CSS selector list: img.emoji,
+_WORDS = re.compile(r"[^\W\d_]{2,}")  # words of two or more letters
 _DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}/?$", re.IGNORECASE)
 
 
@@ -64,7 +65,7 @@ def _is_credit(line: str) -> bool:
 def _not_headline(line: str) -> bool:
     if len(line) > MAX_HEADLINE:
         return _CODE_LINE.search(line[:200]) is not None
-    words = re.findall(r"[^\W\d_]{2,}", line)
+    words = _WORDS.findall(line)
     return (len(words) < 2 or _STAMP_LINE.match(line) is not None or _CODE_LINE.search(line) is not None
             or sum(map(len, words)) < 0.5 * len(line) or _DOMAIN.match(line) is not None
             or line.startswith(("- ", "* ", "• "))  # a list item
@@ -115,7 +116,7 @@ def shorten(text: str, limit: int = MAX_TITLE) -> str:
     return cut + "…"
 
 
-_TITLE_PARTS = re.compile(r"\s+[|–—-]\s+")
+TITLE_PARTS = re.compile(r"(\s+[|–—-]\s+)")  # "Headline | Site": the separator between a title's parts
 _TITLE_STAMP = re.compile(r"\s*[:|–—-]\s*\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}(?:,?\s*\d{1,2}[.:]\d{2}(?:\s*Uhr)?)?\s*$")
 _TLD = re.compile(r"\.(?:de|at|ch|com|net|org|info|eu|li|lu|it|fr|nl|be)$", re.IGNORECASE)
 
@@ -133,22 +134,19 @@ def clean_page_title(title: str, site: str | None = None, url: str | None = None
     keys = {k for k in (_site_key(site or ""), _site_key(url or "")) if len(k) >= 3}
     title = " ".join(title.split())
     unstamped = _TITLE_STAMP.sub("", title)
-    if len(re.findall(r"[^\W\d_]{2,}", unstamped)) >= 2:
+    if len(_WORDS.findall(unstamped)) >= 2:
         title = unstamped
-    parts = _TITLE_PARTS.split(title)
+    parts = TITLE_PARTS.split(title)  # parts and separators alternate: the separators are kept
 
     def is_site(part: str) -> bool:
         return _site_key(part) in keys or _DOMAIN.match(part) is not None
 
-    if len(parts) > 1:
-        while len(parts) > 1 and is_site(parts[-1]):
-            parts.pop()
-        while len(parts) > 1 and is_site(parts[0]):
-            parts.pop(0)
-        if len(parts) < len(_TITLE_PARTS.split(title)):
-            seps = _TITLE_PARTS.findall(title)
-            title = parts[0] + "".join(sep + part for sep, part in zip(seps, parts[1:]))
-    return title
+    start, end = 0, len(parts)
+    while end - start > 2 and is_site(parts[end - 1]):
+        end -= 2
+    while end - start > 2 and is_site(parts[start]):
+        start += 2
+    return "".join(parts[start:end])
 
 
 def split_kicker(line: str) -> tuple[str | None, str]:

@@ -12,7 +12,7 @@ from typing import Any
 from newsreader.core.article import Article, ArticleDate
 from newsreader.core.dates import parse_meta_date
 from newsreader.core.htmltext import extract_html
-from newsreader.core.metadata import agency_name, clean_page_title
+from newsreader.core.metadata import TITLE_PARTS, agency_name, clean_page_title
 from newsreader.core.plaintext import build_article
 
 
@@ -227,7 +227,7 @@ def parse_html(text: str) -> list[Article]:
     doc = extract_html(text)
     title = clean_page_title(doc.title, doc.site, doc.url) if doc.title else None
     if not title and doc.page_title:  # "Headline | Site" -> "Headline"
-        title = re.split(r"\s+[|–—-]\s+", clean_page_title(doc.page_title, doc.site, doc.url))[0]
+        title = TITLE_PARTS.split(clean_page_title(doc.page_title, doc.site, doc.url))[0]
     body = doc.text
     if title and body.startswith(title):
         body = body[len(title):].lstrip("\n")
