@@ -24,7 +24,7 @@ async def started(app: NewsReaderApp, pilot) -> None:
 
 
 def shown_title(app: NewsReaderApp) -> str:
-    return str(app.screen.query_one(ArticleView).query_one("#title", Static).content)
+    return str(app.screen.query_one(ArticleView).parts["title"])
 
 
 async def test_j_and_k_move_through_articles_newest_first(tmp_path: Path):
@@ -53,8 +53,9 @@ async def test_body_is_plain_text_not_markup(tmp_path: Path):
     app = NewsReaderApp([str(tmp_path)])
     async with app.run_test(size=(120, 36)) as pilot:
         await started(app, pilot)
-        body = app.screen.query_one(ArticleView).query_one("#body", Static)
-        assert "[bold]x[/bold]" in str(body.content)
+        view = app.screen.query_one(ArticleView)
+        assert "[bold]x[/bold]" in str(view.parts["body"])
+        assert "[bold]x[/bold]" in str(view.query_one("#text", Static).content)  # what the screen shows
 
 
 async def test_q_quits(tmp_path: Path):
@@ -99,7 +100,7 @@ async def test_boilerplate_is_dimmed_in_the_reader(tmp_path: Path):
     app = NewsReaderApp([str(tmp_path)])
     async with app.run_test(size=(120, 36)) as pilot:
         await started(app, pilot)
-        body = app.screen.query_one(ArticleView).query_one("#body", Static).content
+        body = app.screen.query_one(ArticleView).parts["body"]
         dim = [body.plain[s.start:s.end] for s in body.spans if "dim" in str(s.style)]
         assert dim == ["(Foto: Agentur)"]
 
@@ -109,11 +110,24 @@ async def test_title_column_fills_the_list_and_source_stays_visible():
     for width in (120, 200):
         async with app.run_test(size=(width, 36)) as pilot:
             await started(app, pilot)
-            table = app.screen.query_one(ArticleList)
-            widths = {k.value: c.get_render_width(table) for k, c in table.columns.items()}
-            assert sum(widths.values()) <= table.scrollable_content_region.width
-            others = sum(w for k, w in widths.items() if k != "title")
-            assert widths["title"] >= table.scrollable_content_region.width - others - 3
+            article_list = app.screen.query_one(ArticleList)
+            inner = article_list.scrollable_content_region.width
+            # the source column is as wide as the longest source (at most 12)
+            source_column = min(12, max(len(a.source) for a in app.screen.articles if a.source) + 1)
+            for row, article in enumerate(app.screen.articles):
+                line = article_list.render_line(row).text  # the line as drawn
+                assert len(line) == inner
+                if article.source:
+                    assert line.rstrip().endswith(article.source)  # the source at the right edge
+                title_room = inner - 2 - 13 - source_column - 1
+                if len(article.title) <= title_room:
+                    assert article.title in line
+                else:  # the title takes all the room left, cut with an ellipsis
+                    assert article.title[:title_room - 1] + "…" in line
+            # the cursor's colour covers its whole line, text included
+            cursor = article_list.get_component_rich_style("article-list--cursor")
+            drawn = article_list.render_line(article_list.cursor)
+            assert {segment.style.bgcolor for segment in drawn} == {cursor.bgcolor}
         app = NewsReaderApp()
 
 
@@ -136,7 +150,7 @@ async def test_entities_are_highlighted_per_type_in_the_reader(tmp_path: Path):
         await entities_ready(app, pilot)
         view = app.screen.query_one(ArticleView)
         assert view.entities is not None
-        body = view.query_one("#body", Static).content
+        body = view.parts["body"]
         styled = {body.plain[s.start:s.end]: s.style for s in body.spans}
         per_style = view.get_visual_style("entity-per", partial=True)
         loc_style = view.get_visual_style("entity-loc", partial=True)
@@ -161,7 +175,7 @@ async def test_relaunch_lists_from_the_index_and_picks_up_changes(tmp_path: Path
                                                            "Zweiter Artikel aus dem März.",
                                                            "Dritter Artikel aus dem Februar."]
         assert shown_title(app) == "Vierter Artikel aus dem April."
-        assert "Text vier." in str(app.screen.query_one(ArticleView).query_one("#body", Static).content)
+        assert "Text vier." in str(app.screen.query_one(ArticleView).parts["body"])
 
 
 async def test_keys_work_while_a_large_collection_is_indexed(tmp_path: Path):
@@ -206,9 +220,9 @@ async def test_a_huge_article_is_cut_with_a_visible_notice(tmp_path: Path):
     async with app.run_test(size=(120, 36)) as pilot:
         await started(app, pilot)
         view = app.screen.query_one(ArticleView)
-        shown = str(view.query_one("#body", Static).content)
+        shown = str(view.parts["body"])
         assert len(view.article.body) > MAX_SHOWN and len(shown) == MAX_SHOWN
-        meta = str(view.query_one("#meta", Static).content)
+        meta = str(view.parts["meta"])
         assert f"showing the first {MAX_SHOWN:,} of {len(view.article.body):,} characters" in meta
         assert "lang.txt" in meta
         await pilot.press("j", "k")  # still responsive

@@ -323,11 +323,11 @@ async def test_mouse_clicks_choose_an_article_and_filter_by_a_name(folder):
     app = NewsReaderApp([str(folder)])
     async with app.run_test(size=(140, 40)) as pilot:
         hub = await ready(app, pilot)
-        # the list: a border line and the header line, then one line per article
-        await pilot.click(ArticleList, offset=(20, 4))
+        # the list: a border line, then one line per article
+        await pilot.click(ArticleList, offset=(20, 3))
         await pilot.pause()
         assert hub.current.title == "Wetter in Wien"
-        await pilot.click(ArticleList, offset=(20, 2))
+        await pilot.click(ArticleList, offset=(20, 1))
         await pilot.pause()
         assert hub.current.title == "Stoltenberg warnt Russland"
         panel = hub.query_one(EntityPanel)
@@ -335,34 +335,100 @@ async def test_mouse_clicks_choose_an_article_and_filter_by_a_name(folder):
         lines = [str(o.prompt) for o in panel._options]
         line = next(i for i, text in enumerate(lines) if text.startswith("Jens Stoltenberg"))
         assert line == 1  # the first group: its header on line 0, no separator line before it
-        await pilot.click(EntityPanel, offset=(5, line))
+        await pilot.click(EntityPanel, offset=(5, line + 1))  # below its top border
         await pilot.pause()
         assert hub.entity_filter == ("PER", "Jens Stoltenberg")
         assert titles(hub) == ["Stoltenberg warnt Russland"]
 
 
-async def test_the_key_bar_is_rebuilt_only_when_its_keys_change(folder, monkeypatch):
-    from newsreader.widgets.footer import KeyFooter
+async def test_the_key_bar_shows_the_screen_keys_redraws_only_on_change_and_takes_clicks(folder, monkeypatch):
+    from newsreader.widgets.footer import KeyBar
 
-    rebuilds = []
-    real = KeyFooter.recompose
+    changes = []
+    real = KeyBar.watch_keys
 
-    async def counted(self):
-        rebuilds.append(self.screen)
-        return await real(self)
+    def counted(self):
+        changes.append(self.keys)
+        return real(self)
 
-    monkeypatch.setattr(KeyFooter, "recompose", counted)
+    monkeypatch.setattr(KeyBar, "watch_keys", counted)
     app = NewsReaderApp([str(folder)])
     async with app.run_test(size=(140, 40)) as pilot:
         hub = await ready(app, pilot)
-        footer = hub.query_one(KeyFooter)
-        assert any(k.description == "Bookmark" for k in footer.query("FooterKey"))
-        at_start = len(rebuilds)
-        assert at_start <= 2  # Textual's Footer rebuilt itself five times here
+        bar = hub.query_one(KeyBar)
+        shown = str(bar.render())
+        for words in ("/ Search", "b Bookmark", "B Bookmarks", "? Help", "^p palette"):
+            assert words in shown
+        at_start = len(changes)
+        assert at_start <= 2, changes
         await pilot.press("tab", "tab", "tab")  # focus moves; the keys shown stay the same
         await pilot.pause()
-        assert len(rebuilds) == at_start
+        assert len(changes) == at_start
+        # a click on a key works as the key: "Bookmark" bookmarks the open article
+        x = shown.index("b Bookmark") + 2
+        opened = hub.current.id
+        await pilot.click(KeyBar, offset=(x, 0))
+        await pilot.pause()
+        assert opened in hub.marks
         await pilot.press("B")  # another screen, other keys
         await pilot.pause()
         assert isinstance(app.screen, BookmarksScreen)
-        assert any(k.description == "Remove" for k in app.screen.query("FooterKey"))
+        assert "Remove" in str(app.screen.query_one(KeyBar).render())
+
+
+async def test_a_move_in_the_list_paints_the_cursor_first_then_the_reader(folder):
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        hub = await ready(app, pilot)
+        view = hub.query_one(ArticleView)
+        before = hub.current.id
+        shown_per_frame = []
+        display = app._display
+
+        def record(screen, update):
+            display(screen, update)
+            if update is not None:
+                shown_per_frame.append((view.showing, hub.query_one(ArticleList).cursor))
+
+        app._display = record
+        await pilot.press("j")
+        await pilot.pause()
+        assert hub.current.title == "Scholz besucht Paris"
+        # the first update moves the list's cursor while the reader still holds the old article;
+        # the reader follows in a later update
+        assert shown_per_frame[0] == (before, 1)
+        assert shown_per_frame[-1] == (hub.current.id, 1)
+
+
+async def test_keys_right_after_a_move_act_on_the_new_article(folder):
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        hub = await ready(app, pilot)
+        view = hub.query_one(ArticleView)
+        await pilot.press("j", "right_square_bracket")  # the next name, at once after the move
+        assert hub.current.title == "Scholz besucht Paris"
+        assert view.article is hub.current
+        start, end = view.focus_span
+        assert hub.current.body[start:end] in {"Olaf Scholz", "Paris", "Emmanuel Macron", "Scholz", "Ukraine"}
+        await pilot.press("j", "b")  # a bookmark right after a move is on the article moved to
+        assert hub.current.title == "Wetter in Wien" and set(hub.marks) == {hub.current.id}
+
+
+async def test_list_page_keys_home_and_end(tmp_path):
+    for n in range(60):
+        (tmp_path / f"{n:02d}.txt").write_text(f" date 2024-01-{1 + n % 28:02d} Meldung Nummer {n}\n\nText {n}.",
+                                               encoding="utf-8")
+    app = NewsReaderApp([str(tmp_path)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        hub = await ready(app, pilot)
+        article_list = hub.query_one(ArticleList)
+        page = article_list.scrollable_content_region.height - 1
+        await pilot.press("end")
+        assert article_list.cursor == 59 and hub.current is hub.articles[59]
+        assert article_list.scroll_offset.y > 0  # the last article is in view
+        await pilot.press("home")
+        assert article_list.cursor == 0 and hub.current is hub.articles[0]
+        await pilot.press("pagedown")
+        assert article_list.cursor == page and hub.current is hub.articles[page]
+        await pilot.press("pagedown", "pageup")  # down to the last (a page would pass it), up a page
+        assert article_list.cursor == 59 - page

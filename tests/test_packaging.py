@@ -67,7 +67,9 @@ import asyncio, newsreader
 from pathlib import Path
 from newsreader.app import NewsReaderApp
 from newsreader.widgets.article_view import ArticleView
-assert "_bundled" in str(Path(NewsReaderApp.CSS_PATH[0])), NewsReaderApp.CSS_PATH
+assert "_bundled" in NewsReaderApp.CSS_PATH and Path(NewsReaderApp.CSS_PATH).is_file(), NewsReaderApp.CSS_PATH
+from newsreader.screens.help_screen import HelpScreen
+assert "_bundled" in HelpScreen.CSS_PATH and Path(HelpScreen.CSS_PATH).is_file(), HelpScreen.CSS_PATH
 async def main():
     app = NewsReaderApp()
     async with app.run_test() as pilot:

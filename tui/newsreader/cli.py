@@ -386,6 +386,9 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.close()
             return 0
     args = _tui_parser().parse_args(argv)
+    import gc
+
+    gc.disable()  # until the first screen is up (NewsReaderApp._started turns it back on)
     from newsreader.app import NewsReaderApp  # imported late: --help/--version stay instant
 
     NewsReaderApp(args.paths, ner=args.ner).run()

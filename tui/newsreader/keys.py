@@ -36,8 +36,9 @@ def all_rows(keymap: dict[str, str] | None = None) -> list[tuple[str, str, str]]
     """Every key of the main screen and the app, as the help screen and the guide show them."""
     from newsreader.app import NewsReaderApp
     from newsreader.screens.main_screen import MainScreen
+    from newsreader.widgets.article_list import ArticleList
 
-    return binding_rows([*MainScreen.BINDINGS, *NewsReaderApp.BINDINGS], keymap) + EXTRA_ROWS
+    return binding_rows([*MainScreen.BINDINGS, *ArticleList.BINDINGS, *NewsReaderApp.BINDINGS], keymap) + EXTRA_ROWS
 
 
 def markdown_table() -> str:

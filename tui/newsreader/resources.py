@@ -28,6 +28,6 @@ def seeds_dir() -> Path:
     return bundled_dir("seeds")
 
 
-def stylesheets() -> list[Path]:
-    """All .tcss files, in a stable order."""
-    return sorted(styles_dir().glob("*.tcss"))
+def stylesheet(name: str) -> Path:
+    """``styles/NAME.tcss``: ``app`` for the reader, ``dialogs`` for the screens opened over it."""
+    return styles_dir() / f"{name}.tcss"

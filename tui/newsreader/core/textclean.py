@@ -19,8 +19,22 @@ import codecs
 import re
 from dataclasses import dataclass
 
+class _Pattern:
+    """A regular expression compiled when first used: the reader's first screen needs none of
+    the loader's patterns, and compiling them all took a few milliseconds of its start."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._source = (pattern, flags)
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str):  # search, sub, ...
+        if self._compiled is None:
+            self._compiled = re.compile(*self._source)
+        return getattr(self._compiled, name)
+
+
 # Whole escape sequences first, so their parameters do not stay behind as visible garbage.
-_ESCAPES = re.compile(
+_ESCAPES = _Pattern(
     r"""
     (?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?        # CSI ... final
   | (?:\x1b\]|\x9d)[^\x07\x1b\x9c]{0,4096}(?:\x07|\x1b\\|\x9c)   # OSC ... BEL or ST
@@ -29,10 +43,10 @@ _ESCAPES = re.compile(
     """,
     re.VERBOSE,
 )
-_ESCAPE_START = re.compile(r"[\x1b\x90\x98\x9b\x9d\x9e\x9f]")
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-_SPACES = re.compile("[\u00a0\u202f\u2007]")
+_ESCAPE_START = _Pattern(r"[\x1b\x90\x98\x9b\x9d\x9e\x9f]")
+_CONTROLS = _Pattern(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_INVISIBLE = _Pattern("[\u00ad\u200b\u200c\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_SPACES = _Pattern("[\u00a0\u202f\u2007]")
 
 
 def clean_text(text: str) -> str:
@@ -97,7 +111,7 @@ _CONT = "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u203
         "\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178" \
         "\u00a0-\u00bf"
 # UTF-8 read as cp1252: Ã¤ for ä, Â° for °, â€ž for „. German text never has these pairs.
-_MOJIBAKE = re.compile(f"[\u00c2\u00c3][{_CONT}]|\u00e2[{_CONT}][{_CONT}]")
+_MOJIBAKE = _Pattern(f"[\u00c2\u00c3][{_CONT}]|\u00e2[{_CONT}][{_CONT}]")
 
 
 def _repair(match: re.Match) -> str:
@@ -137,7 +151,7 @@ def decode_bytes(data: bytes) -> Decoded:
         return _cp1252(data)
 
 
-_UNSAFE_DISPLAY = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ud800-\udfff]")
+_UNSAFE_DISPLAY = _Pattern("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ud800-\udfff]")
 
 
 def visible(text: str) -> str:

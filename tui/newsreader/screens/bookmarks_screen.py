@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from newsreader.core.article import ArticleDate
 from newsreader.core.textclean import visible
 from newsreader.core.wording import count
-from newsreader.widgets.footer import KeyFooter
+from newsreader.resources import stylesheet
+from newsreader.widgets.footer import KeyBar
 
 if TYPE_CHECKING:
     from newsreader.core.bookmarks import Bookmark
@@ -33,6 +34,8 @@ def _date(iso: str | None) -> str:
 class BookmarksScreen(Screen[str | None]):
     """Dismisses with the id of the article to open, or None. Changes go up to the hub as
     messages (the hub owns the store); the hub sends the new list back through ``refresh_marks``."""
+
+    CSS_PATH = str(stylesheet("dialogs"))
 
     BINDINGS = [
         Binding("escape,B", "close", "Back", id="close_bookmarks"),
@@ -62,7 +65,7 @@ class BookmarksScreen(Screen[str | None]):
         with Vertical(id="bookmarks-box"):
             yield Static("", id="bookmarks-title", markup=False)
             yield DataTable(id="bookmarks-table", cursor_type="row")
-        yield KeyFooter()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -8,9 +8,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
+from newsreader.resources import stylesheet
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = str(stylesheet("dialogs"))
+
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close help", id="close_help")]
 
     def __init__(self, rows: list[tuple[str, str, str]]) -> None:

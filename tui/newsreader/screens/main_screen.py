@@ -12,26 +12,26 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Header, Input, Static
+from textual.widgets import Input, Static
 
 from newsreader.core.article import Article, sort_articles
-from newsreader.core.discover import Skipped
 from newsreader.core.textclean import visible
 from newsreader.core.wording import count
-from newsreader.screens.bookmarks_screen import BookmarksScreen
 from newsreader.widgets.article_list import ArticleList
 from newsreader.widgets.article_view import TYPES, ArticleView
 from newsreader.widgets.entity_panel import TYPE_NAMES, EntityPanel
-from newsreader.widgets.footer import KeyFooter
+from newsreader.widgets.footer import KeyBar
 
-if TYPE_CHECKING:  # imported in the workers: not on the way to the first paint
+if TYPE_CHECKING:  # imported in the workers or when first used: not on the way to the first paint
     from newsreader.core.bookmarks import Bookmark
+    from newsreader.core.discover import Skipped
     from newsreader.core.ner.collection import CollectionEntities
     from newsreader.core.search.index import SearchIndex, SearchResult
+    from newsreader.screens.bookmarks_screen import BookmarksScreen
 
 READ_AFTER_SECONDS = 3.0
 SMALL_INDEX_BYTES = 4_000_000  # an index this small is listed before the first paint
@@ -39,6 +39,7 @@ NARROW = 110  # below this width the panes stack and the names panel hides
 
 
 class MainScreen(Screen[None]):
+    AUTO_FOCUS = "ArticleList"  # not the (hidden) search input: its keys would flash in the key bar
     BINDINGS = [
         Binding("j,down", "next_article", "Next", id="next_article", show=False),
         Binding("k,up", "previous_article", "Previous", id="previous_article", show=False),
@@ -140,25 +141,21 @@ class MainScreen(Screen[None]):
         self.mention_index = -1
         self._resorting = False
         self._read_timer = None
+        self._view_pending = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        yield Input(placeholder="Search: words, \"phrase\", -word, per:name, date:2023-09..2024-01 · enter opens · "
-                                "escape clears", id="search")
+        # the layout class is set before the first styling: changing it later restyles every widget
+        self.set_class(self.app.size.width < NARROW, "narrow", update=False)
         yield Static("", id="filter", markup=False)
         with Horizontal(id="panes"):
             yield ArticleList(id="article-list")
             yield ArticleView(id="article-view")
-            with Vertical(id="names"):
-                yield Static("Names · enter filters", id="names-title", markup=False)
-                yield EntityPanel(id="entity-panel")
+            yield EntityPanel(id="names")
         yield Static("Loading…", id="status", markup=False)
-        yield KeyFooter()
+        yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#search", Input).display = False
         self.query_one("#filter", Static).display = False
-        self.query_one(ArticleList).focus()
         index = self._open_small_index()
         self.open_collection(index)
         self.load_marks_and_reading()
@@ -332,8 +329,9 @@ class MainScreen(Screen[None]):
         for notice in message.notices:
             self.notify(visible(notice), severity="error", markup=False, timeout=15)
         self.query_one(ArticleList).bookmarked = frozenset(self.marks)
-        if isinstance(self.app.screen, BookmarksScreen):
-            self.app.screen.refresh_marks(message.marks, set(self.by_id))
+        refresh_marks = getattr(self.app.screen, "refresh_marks", None)  # the bookmarks view, if open
+        if refresh_marks is not None:
+            refresh_marks(message.marks, set(self.by_id))
 
     @on(ReadLoaded)
     def _read_loaded(self, message: ReadLoaded) -> None:
@@ -457,18 +455,34 @@ class MainScreen(Screen[None]):
             article_list.move_to(self.current.id)
         self._update_status()
 
-    def watch_current(self, article: Article | None) -> None:
-        view = self.query_one(ArticleView)
-        view.focus_span = None
-        view.article = self._filled(article) if article is not None else None
+    def watch_current(self, old: Article | None, article: Article | None) -> None:
         self.match_index = self.mention_index = -1
-        self._show_entities()
+        # A move in the list: its cursor is painted first (two lines); the reader and the names
+        # panel, which need a layout of the screen, follow right after that frame. The first
+        # article (at start, or into an empty list) is shown at once: there is no cursor to move.
+        if not self._view_pending:
+            self._view_pending = True
+            if old is None:
+                self._sync_view()
+            else:
+                self.call_after_refresh(self._sync_view)
         if self._read_timer is not None:
             self._read_timer.stop()
             self._read_timer = None
         if article is not None and article.id not in self.read:
             self._read_timer = self.set_timer(READ_AFTER_SECONDS, lambda: self._mark_read(article.id))
         self._update_status()
+
+    def _sync_view(self) -> None:
+        """Show ``current`` in the reader and its names in the panel, if not done yet. Actions
+        that work on what the reader shows call this first."""
+        if not self._view_pending:
+            return
+        self._view_pending = False
+        view = self.query_one(ArticleView)
+        view.focus_span = None
+        view.article = self._filled(self.current) if self.current is not None else None
+        self._show_entities()
 
     def _mark_read(self, article_id: str) -> None:
         if self.current is None or self.current.id != article_id or article_id in self.read:
@@ -531,12 +545,16 @@ class MainScreen(Screen[None]):
 
     # --- public operations (keys, the command palette and tests use them) ----------------------
 
+    def _close_search(self) -> None:
+        """Empty and hide the search input (made the first time ``/`` is pressed)."""
+        for search in self.query("#search").results(Input):
+            search.value = ""
+            search.display = False
+
     def filter_by_entity(self, kind: str, name: str) -> None:
         self.search_query = ""
         self.search_result = None
-        search = self.query_one("#search", Input)
-        search.value = ""
-        search.display = False
+        self._close_search()
         self.entity_filter = (kind, name)
         self._apply_view()
         self.query_one(ArticleList).focus()
@@ -561,19 +579,21 @@ class MainScreen(Screen[None]):
     def action_toggle_sort(self) -> None:
         self.newest_first = not self.newest_first
 
-    def action_search(self) -> None:
-        search = self.query_one("#search", Input)
+    async def action_search(self) -> None:
+        search = next(iter(self.query("#search").results(Input)), None)
+        if search is None:  # made on first use: one widget less to build before the first article
+            search = Input(placeholder="Search: words, \"phrase\", -word, per:name, date:2023-09..2024-01 · "
+                                       "enter opens · escape clears", id="search")
+            await self.mount(search, before=self.query_one("#filter"))
         search.display = True
         search.focus()
 
     def action_clear(self) -> None:
-        search = self.query_one("#search", Input)
         had_filter = bool(self.search_query.strip()) or self.entity_filter is not None
         self.search_query = ""
         self.search_result = None
         self.entity_filter = None
-        search.value = ""
-        search.display = False
+        self._close_search()
         view = self.query_one(ArticleView)
         view.focus_span = None
         self.match_index = self.mention_index = -1
@@ -605,17 +625,18 @@ class MainScreen(Screen[None]):
             if article_id:
                 self.open_article(article_id)
 
+        from newsreader.screens.bookmarks_screen import BookmarksScreen  # its table widget loads when it opens
+
         self.app.push_screen(BookmarksScreen(self, marks, set(self.by_id)), opened)
 
-    @on(BookmarksScreen.Remove)
-    def _remove_bookmark(self, message: BookmarksScreen.Remove) -> None:
+    # the bookmarks view's messages (by handler name: that module loads only when the view opens)
+    def on_bookmarks_screen_remove(self, message: BookmarksScreen.Remove) -> None:
         self.marks.pop(message.article_id, None)
         self.query_one(ArticleList).bookmarked = frozenset(self.marks)
         self.change_bookmark("remove", article_id=message.article_id)
         self._update_status()
 
-    @on(BookmarksScreen.SetNote)
-    def _set_note(self, message: BookmarksScreen.SetNote) -> None:
+    def on_bookmarks_screen_set_note(self, message: BookmarksScreen.SetNote) -> None:
         self.change_bookmark("note", article_id=message.article_id, note=message.note)
 
     def action_next_unread(self) -> None:
@@ -632,6 +653,7 @@ class MainScreen(Screen[None]):
         self.notify("Everything here is read.", timeout=3)
 
     def _jump(self, spans: list[tuple[int, int]], index: int, step: int) -> int:
+        self._sync_view()
         if not spans:
             return -1
         index = (index + step) % len(spans) if index >= 0 else (0 if step > 0 else len(spans) - 1)
@@ -657,6 +679,7 @@ class MainScreen(Screen[None]):
         self.action_next_match(-1)
 
     def action_next_mention(self, step: int = 1) -> None:
+        self._sync_view()
         view = self.query_one(ArticleView)
         if view.entities is None:
             self.notify("No names found in this article yet.", timeout=3)

@@ -7,9 +7,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
+from newsreader.resources import stylesheet
 
 
 class NoteScreen(ModalScreen[str | None]):
+    CSS_PATH = str(stylesheet("dialogs"))
+
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_note")]
 
     def __init__(self, title: str, note: str | None) -> None:

@@ -12,9 +12,12 @@ from textual.widgets import DataTable, Static
 from newsreader.core.discover import Skipped
 from newsreader.core.textclean import visible
 from newsreader.core.wording import count
+from newsreader.resources import stylesheet
 
 
 class SkippedScreen(ModalScreen[None]):
+    CSS_PATH = str(stylesheet("dialogs"))
+
     BINDINGS = [Binding("escape,q", "close", "Close", id="close_skipped")]
 
     def __init__(self, skipped: list[Skipped]) -> None:

@@ -1,111 +1,218 @@
-"""The list of articles: marker, date, title, source; one row per article, keyed by article id."""
+"""The list of articles: marker, date, title, source; one line per article.
+
+A line-API widget: it draws only the lines on screen, each from the article it shows, and a
+cursor move repaints two lines. (Textual's DataTable, used before, rendered every cell through
+Rich and restyled a dozen component classes: a fifth of the time to the first screen, and a
+full repaint of the table on each key.)
+"""
 
 from __future__ import annotations
 
-from rich.text import Text
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding
+from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import var
-from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowDoesNotExist
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from newsreader.core.article import Article
 
+MARK_WIDTH, DATE_WIDTH, SOURCE_WIDTH = 2, 13, 12  # "~16 Jan 2024" and a space
+MIN_TITLE = 12
 
-class ArticleList(DataTable[Text]):
-    """Shows ``articles`` in the given order. Posts :class:`ArticleList.Highlighted` when the
-    cursor lands on an article. Cells are ``Text`` objects, so titles are never read as markup."""
+
+def fit(text: str, width: int) -> tuple[str, int]:
+    """``text`` cut to ``width`` cells with an ellipsis when it is longer (characters kept)."""
+    if width <= 0:
+        return "", 0
+    if cell_len(text) <= width:
+        return text, len(text)
+    cut = min(len(text), width - 1)
+    while cut and cell_len(text[:cut]) > width - 1:
+        cut -= 1
+    return text[:cut] + "…", cut
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """Shows ``articles`` in the given order with a row cursor. Posts
+    :class:`ArticleList.Highlighted` when the cursor lands on an article. Titles are text, never
+    markup."""
+
+    BINDINGS = [
+        Binding("pageup", "page_up", "Page up", id="list_page_up", show=False),
+        Binding("pagedown", "page_down", "Page down", id="list_page_down", show=False),
+        Binding("home", "first", "First article", id="list_first", show=False),
+        Binding("end", "last", "Last article", id="list_last", show=False),
+    ]
 
     class Highlighted(Message):
         def __init__(self, article_id: str) -> None:
             super().__init__()
             self.article_id = article_id
 
-    COMPONENT_CLASSES = {"search-match"}
+    COMPONENT_CLASSES = {"search-match", "article-list--cursor", "article-list--cursor-blurred",
+                         "article-list--dim"}
 
     articles: var[list[Article]] = var(list, always_update=True)
     bookmarked: var[frozenset[str]] = var(frozenset())
     read: var[frozenset[str]] = var(frozenset())
     title_spans: var[dict[str, list[tuple[int, int]]]] = var(dict)  # search matches in titles
+    cursor: var[int] = var(0)
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        super().__init__(**kwargs)
+        self._rows: dict[str, int] = {}
+        self._source_width = SOURCE_WIDTH
+        self._lines: dict[tuple[int, bool], Strip] = {}  # (row, under the cursor) → the drawn line
 
-    def on_mount(self) -> None:
-        self.add_column(" ", key="mark", width=2)
-        self.add_column("Date", key="date", width=12)
-        self.add_column("Title", key="title", width=40)
-        self.add_column("Source", key="source", width=10)
+    # --- what is shown ---------------------------------------------------------------------------
 
-    def on_resize(self) -> None:
-        """The title column takes the width the date and source columns leave."""
-        fixed = sum(c.get_render_width(self) for key, c in self.columns.items() if key.value != "title")
-        title = self.columns[ColumnKey("title")]
-        title.width = max(12, self.scrollable_content_region.width - fixed - 2 * self.cell_padding - 1)
-        # DataTable has no public call to re-measure after a width change; this flag is what
-        # its own add_column sets.
-        self._require_update_dimensions = True
-        self.refresh()
-
-    def _mark(self, article_id: str) -> Text:
-        """★ bookmarked, • unread (both can show: ★ wins the column, unread rows are bold)."""
-        if article_id in self.bookmarked:
-            return Text("★", style="bold")
-        if article_id not in self.read:
-            return Text("•")
-        return Text(" ")
-
-    def _title(self, article: Article) -> Text:
-        text = Text(article.title, no_wrap=True, overflow="ellipsis",
-                    style="bold" if article.id not in self.read else "")
-        spans = self.title_spans.get(article.id)
-        if spans:
-            style = self.get_component_rich_style("search-match", partial=True)
-            for start, end in spans:
-                text.stylize(style, start, end)
-        return text
-
-    def watch_articles(self, articles: list[Article]) -> None:
-        self.clear()
-        for article in articles:
-            # The list shows the day at most; the reader's metadata line has the time.
-            date = Text(article.date.display(with_time=False) if article.date else "undated",
-                        style="" if article.date else "dim")
-            self.add_row(
-                self._mark(article.id),
-                date,
-                self._title(article),
-                Text(article.source or "", no_wrap=True, overflow="ellipsis"),
-                key=article.id,
-            )
-
-    def _refresh_marks(self, ids: set[str]) -> None:
-        by_id = {a.id: a for a in self.articles}
-        for aid in ids:
-            if aid in by_id and aid in self.rows:
-                self.update_cell(aid, "mark", self._mark(aid))
-                self.update_cell(aid, "title", self._title(by_id[aid]))
-
-    def watch_bookmarked(self, old: frozenset[str], new: frozenset[str]) -> None:
-        self._refresh_marks(set(old ^ new))
-
-    def watch_read(self, old: frozenset[str], new: frozenset[str]) -> None:
-        self._refresh_marks(set(old ^ new))
-
-    def move_to(self, article_id: str) -> None:
-        """Put the cursor on ``article_id`` if it is listed."""
-        try:
-            self.move_cursor(row=self.get_row_index(article_id), animate=False)
-        except RowDoesNotExist:  # not in this list
-            pass
+    @property
+    def row_count(self) -> int:
+        return len(self.articles)
 
     @property
     def highlighted_id(self) -> str | None:
-        if not self.row_count:
-            return None
-        row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
-        return row_key.value
+        return self.articles[self.cursor].id if self.articles else None
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
-        if event.row_key.value is not None:
-            self.post_message(self.Highlighted(event.row_key.value))
+    def row_text(self, row: int) -> str:
+        """The line for ``row`` as plain text (what a reader sees, without the colours)."""
+        return self._content(self.articles[row], max(40, self.scrollable_content_region.width)).plain
+
+    def watch_articles(self, articles: list[Article]) -> None:
+        self._rows = {a.id: i for i, a in enumerate(articles)}
+        # the source column is as wide as the longest source shown (at most SOURCE_WIDTH)
+        longest = max((len(a.source) for a in articles if a.source), default=0)
+        self._source_width = min(SOURCE_WIDTH, longest + 1) if longest else 0
+        self.virtual_size = Size(self.scrollable_content_region.width, len(articles))
+        self._redraw()
+        if self.cursor >= len(articles):
+            self.cursor = max(0, len(articles) - 1)
+
+    def watch_bookmarked(self) -> None:
+        self._redraw()
+
+    def watch_read(self) -> None:
+        self._redraw()
+
+    def watch_title_spans(self) -> None:
+        self._redraw()
+
+    def _redraw(self) -> None:
+        self._lines.clear()
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.articles))
+        self._redraw()
+
+    def on_focus(self) -> None:
+        self._redraw()  # the cursor line changes colour with the focus
+
+    def on_blur(self) -> None:
+        self._redraw()
+
+    def _title(self, article: Article, width: int) -> Content:
+        text, kept = fit(article.title, width)
+        title = Content(text)
+        if article.id not in self.read:
+            title = title.stylize("bold")
+        spans = self.title_spans.get(article.id)
+        if spans:
+            match = self.get_visual_style("search-match", partial=True)
+            for start, end in spans:
+                if start < kept:
+                    title = title.stylize(match, start, min(end, kept))
+        return title.pad_right(width - title.cell_length)
+
+    def _content(self, article: Article, width: int) -> Content:
+        if article.id in self.bookmarked:
+            mark = Content("★ ").stylize("bold")
+        else:
+            mark = Content("• " if article.id not in self.read else "  ")
+        date = Content(set_cell_size(article.date.display(with_time=False) if article.date else "undated",
+                                     DATE_WIDTH - 1) + " ")
+        if article.date is None:
+            date = date.stylize(self.get_visual_style("article-list--dim", partial=True))
+        source_width = self._source_width
+        title_width = max(MIN_TITLE, width - MARK_WIDTH - DATE_WIDTH - source_width)
+        if not source_width:
+            return Content.assemble(mark, date, self._title(article, title_width))
+        source = Content(fit(article.source or "", source_width - 1)[0])
+        return Content.assemble(mark, date, self._title(article, title_width - 1), " ", source)
+
+    def render_line(self, y: int) -> Strip:
+        row = int(self.scroll_offset.y) + y
+        width = self.scrollable_content_region.width
+        if not 0 <= row < len(self.articles):
+            return Strip.blank(width, self.rich_style)
+        under_cursor = row == self.cursor
+        key = (row, under_cursor)
+        strip = self._lines.get(key)
+        if strip is None or strip.cell_length != width:
+            base = self.visual_style  # under the text's own styles (bold, search matches)
+            if under_cursor:
+                name = "article-list--cursor" if self.has_focus else "article-list--cursor-blurred"
+                base = base + self.get_visual_style(name)
+            segments = self._content(self.articles[row], width).render_segments(base)
+            strip = Strip(segments).adjust_cell_length(width, base.rich_style)
+            if len(self._lines) > 400:
+                self._lines.clear()
+            self._lines[key] = strip
+        return strip
+
+    # --- the cursor ------------------------------------------------------------------------------
+
+    def validate_cursor(self, cursor: int) -> int:
+        return max(0, min(cursor, len(self.articles) - 1))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._lines.pop((old, True), None)
+        self._lines.pop((new, False), None)
+        height = self.scrollable_content_region.height
+        top = int(self.scroll_offset.y)
+        for row in (old, new):
+            if top <= row < top + height:  # a line outside the view is not drawn
+                self.refresh_line(row)
+        if height and not top <= new < top + height:
+            # a cursor leaving the view brings it to the middle: the next half page of moves
+            # repaints two lines, not the whole list (a scroll by one line repaints it all)
+            self.scroll_to(y=max(0, new - height // 2), animate=False, immediate=True)
+        if self.articles:
+            self.post_message(self.Highlighted(self.articles[new].id))
+
+    def move_cursor(self, row: int, animate: bool = False) -> None:
+        self.cursor = row
+
+    def move_to(self, article_id: str) -> None:
+        """Put the cursor on ``article_id`` if it is listed."""
+        row = self._rows.get(article_id)
+        if row is not None:
+            self.cursor = row
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_page_down(self) -> None:
+        self.cursor += max(1, self.scrollable_content_region.height - 1)
+
+    def action_page_up(self) -> None:
+        self.cursor -= max(1, self.scrollable_content_region.height - 1)
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.articles) - 1
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None:
+            self.cursor = int(self.scroll_offset.y) + offset.y

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -39,9 +40,13 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     Attributes set by the hub: ``entities`` (the names found in the article), ``hidden`` (entity
     types not to highlight), ``terms`` (folded search words to highlight), ``focus_span`` (the
-    mention or match the reader jumped to, shown reversed and scrolled into view)."""
+    mention or match the reader jumped to, shown reversed and scrolled into view).
 
-    COMPONENT_CLASSES = {"entity-per", "entity-loc", "entity-org", "entity-misc", "search-match", "focus"}
+    Title, metadata line, legend and body are one text in one Static: one widget to style and
+    lay out per article, not four. ``parts`` keeps each part as shown."""
+
+    COMPONENT_CLASSES = {"entity-per", "entity-loc", "entity-org", "entity-misc", "search-match", "focus",
+                         "article-title", "article-meta"}
 
     article: var[Article | None] = var(None)
     entities: var[ArticleEntities | None] = var(None)
@@ -50,10 +55,31 @@ class ArticleView(VerticalScroll, can_focus=True):
     focus_span: var[tuple[int, int] | None] = var(None)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="title", markup=False)
-        yield Static(id="meta", markup=False)
-        yield Static(id="legend", markup=False)
-        yield Static(id="body", markup=False)
+        yield Static(id="text", markup=False)
+
+    # Keys scroll at once: Textual's animated scroll shows its first step a few frames after the key.
+    def _scroll_now(self, scroll) -> None:
+        if not self.allow_vertical_scroll:
+            raise SkipAction()
+        scroll(animate=False)
+
+    def action_scroll_down(self) -> None:
+        self._scroll_now(self.scroll_down)
+
+    def action_scroll_up(self) -> None:
+        self._scroll_now(self.scroll_up)
+
+    def action_page_down(self) -> None:
+        self._scroll_now(self.scroll_page_down)
+
+    def action_page_up(self) -> None:
+        self._scroll_now(self.scroll_page_up)
+
+    def action_scroll_home(self) -> None:
+        self._scroll_now(self.scroll_home)
+
+    def action_scroll_end(self) -> None:
+        self._scroll_now(self.scroll_end)
 
     def watch_article(self, article: Article | None) -> None:
         self._schedule_show()
@@ -69,11 +95,11 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._schedule_show()
 
     def watch_focus_span(self, span: tuple[int, int] | None) -> None:
-        self._show()  # now: the scroll below measures the laid-out body
+        self._show()  # now: the scroll below measures the laid-out text
         if span is not None and self.article is not None and self.article.body:
-            body = self.query_one("#body", Static)
-            fraction = span[0] / max(1, len(self.article.body))
-            y = body.virtual_region.y + int(fraction * body.outer_size.height) - self.size.height // 3
+            text = self.query_one("#text", Static)
+            fraction = (self._body_offset + span[0]) / max(1, self._shown_length)
+            y = text.virtual_region.y + int(fraction * text.outer_size.height) - self.size.height // 3
             self.scroll_to(y=max(0, y), animate=False)
 
     def _style(self, name: str):
@@ -111,7 +137,11 @@ class ArticleView(VerticalScroll, can_focus=True):
         return Content(" · ").join(parts)
 
     _show_pending = False
-    _shown: tuple = ()
+    _body_offset = 0
+    _shown_length = 0
+    _shown: Content | None = None
+    showing: str | None = None  # the id of the article whose text the pane holds
+    parts: dict[str, Content] = {}  # title, meta, legend, body: each part as shown
 
     def _schedule_show(self) -> None:
         """The hub sets several attributes for one key press; lay the text out once, after them."""
@@ -119,30 +149,11 @@ class ArticleView(VerticalScroll, can_focus=True):
             self._show_pending = True
             self.call_next(self._show)
 
-    def _set(self, widget: Static, content: Content, index: int, layout: bool = True) -> None:
-        """Update one part only when it changed: a re-layout of the whole screen per key is slow."""
-        shown = list(self._shown) or [None] * 4
-        old = shown[index]
-        # Content's == compares the text only; the styles (highlights) count too
-        if old is not None and old.plain == content.plain and old.spans == content.spans:
-            return
-        shown[index] = content
-        self._shown = tuple(shown)
-        widget.update(content, layout=layout)
-
-    def _show(self) -> None:
-        self._show_pending = False
-        article, entities = self.article, self.entities
-        title_w = self.query_one("#title", Static)
-        meta_w = self.query_one("#meta", Static)
-        legend_w = self.query_one("#legend", Static)
-        body_w = self.query_one("#body", Static)
+    def _parts(self, article: Article | None) -> dict[str, Content]:
         if article is None:
-            self._set(title_w, Content("No article selected"), 0)
-            self._set(meta_w, Content(""), 1)
-            self._set(legend_w, Content(""), 2)
-            self._set(body_w, Content(""), 3)
-            return
+            return {"title": Content("No article selected"), "meta": Content(""), "legend": Content(""),
+                    "body": Content("")}
+        entities = self.entities
         title = self._decorate(article.title, entities.title if entities else [], True)
         text = article.body if len(article.body) <= MAX_SHOWN else article.body[:MAX_SHOWN]
         body = self._decorate(text, entities.body if entities else [], True)
@@ -156,7 +167,25 @@ class ArticleView(VerticalScroll, can_focus=True):
         if self.focus_span is not None and self.focus_span[1] <= len(text):
             start, end = self.focus_span
             body = body.stylize(self._style("focus"), start, end)
-        self._set(title_w, title, 0)
-        self._set(meta_w, Content(meta), 1)
-        self._set(legend_w, self.legend(), 2)
-        self._set(body_w, body, 3)
+        return {"title": title, "meta": Content(meta), "legend": self.legend(), "body": body}
+
+    def _show(self) -> None:
+        self._show_pending = False
+        article = self.article
+        parts = self._parts(article)
+        self.showing = article.id if article is not None else None
+        head = Content.assemble(parts["title"].stylize_before(self._style("article-title")), "\n",
+                                parts["meta"].stylize_before(self._style("article-meta")), "\n\n",
+                                parts["legend"], "\n\n")
+        shown = head + parts["body"]
+        old = self._shown
+        self.parts = parts
+        self._body_offset = len(head.plain)
+        self._shown_length = len(shown.plain)
+        # Content's == compares the text only; the styles (highlights) count too
+        if old and old.plain == shown.plain and old.spans == shown.spans:
+            return
+        self._shown = shown
+        text = self.query_one("#text", Static)
+        # the same text with other highlights keeps its size: a repaint, no re-layout
+        text.update(shown, layout=not old or old.plain != shown.plain)

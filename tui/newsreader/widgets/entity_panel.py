@@ -26,6 +26,8 @@ class EntityPanel(OptionList):
     entries: var[list[tuple[str, str, int]]] = var(list, always_update=True)
 
     def on_mount(self) -> None:
+        self.border_title = "Names"
+        self.border_subtitle = "enter filters"
         self.watch_entries(self.entries)
 
     def watch_entries(self, entries: list[tuple[str, str, int]]) -> None:
