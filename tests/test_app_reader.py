@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -159,10 +158,13 @@ async def test_bookmark_toggle_view_note_remove_and_relaunch(folder):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert len(hub.marks) == 2
+        article_list = hub.query_one(ArticleList)
+        assert article_list.render_line(1).text.startswith("★")  # the list draws the mark
         await pilot.press("b")  # toggles off again
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert set(hub.marks) == {first}
+        assert article_list.render_line(1).text.startswith("•")  # unread, no mark: drawn again
         await pilot.press("B")
         assert isinstance(app.screen, BookmarksScreen)
         await pilot.press("e")

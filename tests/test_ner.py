@@ -7,7 +7,6 @@ import os
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 

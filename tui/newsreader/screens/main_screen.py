@@ -22,7 +22,7 @@ from newsreader.core.article import Article, sort_articles
 from newsreader.core.textclean import visible
 from newsreader.core.wording import count
 from newsreader.widgets.article_list import ArticleList
-from newsreader.widgets.article_view import TYPES, ArticleView
+from newsreader.widgets.article_view import ArticleView
 from newsreader.widgets.entity_panel import TYPE_NAMES, EntityPanel
 from newsreader.widgets.footer import KeyBar
 

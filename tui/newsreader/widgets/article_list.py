@@ -9,7 +9,6 @@ full repaint of the table on each key.)
 from __future__ import annotations
 
 from rich.cells import cell_len, set_cell_size
-from rich.segment import Segment
 from textual import events
 from textual.binding import Binding
 from textual.content import Content
@@ -79,10 +78,6 @@ class ArticleList(ScrollView, can_focus=True):
     def highlighted_id(self) -> str | None:
         return self.articles[self.cursor].id if self.articles else None
 
-    def row_text(self, row: int) -> str:
-        """The line for ``row`` as plain text (what a reader sees, without the colours)."""
-        return self._content(self.articles[row], max(40, self.scrollable_content_region.width)).plain
-
     def watch_articles(self, articles: list[Article]) -> None:
         self._rows = {a.id: i for i, a in enumerate(articles)}
         # the source column is as wide as the longest source shown (at most SOURCE_WIDTH)
@@ -93,14 +88,9 @@ class ArticleList(ScrollView, can_focus=True):
         if self.cursor >= len(articles):
             self.cursor = max(0, len(articles) - 1)
 
-    def watch_bookmarked(self) -> None:
-        self._redraw()
-
-    def watch_read(self) -> None:
-        self._redraw()
-
-    def watch_title_spans(self) -> None:
-        self._redraw()
+    def on_mount(self) -> None:
+        for name in ("bookmarked", "read", "title_spans"):  # what the lines show besides the articles
+            self.watch(self, name, self._redraw, init=False)
 
     def _redraw(self) -> None:
         self._lines.clear()
