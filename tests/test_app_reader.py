@@ -362,7 +362,8 @@ async def test_the_key_bar_shows_the_screen_keys_redraws_only_on_change_and_take
         for words in ("/ Search", "b Bookmark", "B Bookmarks", "? Help", "^p palette"):
             assert words in shown
         at_start = len(changes)
-        assert at_start <= 2, changes
+        # no passing key sets while the reader starts (a focused search input once hid the others)
+        assert all(any(k.description == "Bookmark" for k in keys) for keys in changes if keys), changes
         await pilot.press("tab", "tab", "tab")  # focus moves; the keys shown stay the same
         await pilot.pause()
         assert len(changes) == at_start
