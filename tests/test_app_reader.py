@@ -300,9 +300,27 @@ async def test_keymap_from_the_config_file_and_q_quits(folder):
 async def test_theme_choice_is_kept(folder):
     app = NewsReaderApp([str(folder)])
     async with app.run_test(size=(140, 40)) as pilot:
-        await ready(app, pilot)
+        hub = await ready(app, pilot)
+        await pilot.pause()
+        view, article_list, panel = hub.query_one(ArticleView), hub.query_one(ArticleList), hub.query_one(EntityPanel)
+
+        def colours():
+            per = view.get_visual_style("entity-per", partial=True)
+            cursor = article_list.get_component_rich_style("article-list--cursor")
+            body = view.parts["body"]
+            return (per, cursor.bgcolor, {s.style for s in body.spans if body.plain[s.start:s.end] == "Jens Stoltenberg"},
+                    {s.style.bgcolor for s in article_list.render_line(article_list.cursor)})
+
+        before = colours()
         app.theme = "nord"
         await pilot.pause()
+        await pilot.pause()
+        after = colours()
+        assert after[0] != before[0] and after[1] != before[1]  # the theme has other colours
+        # what is on screen was redrawn in them: the names in the reader, the list's cursor line
+        assert after[2] == {after[0]} and after[3] == {after[1]}
+        name = next(o for o in panel._options if o.id and o.id.endswith("Jens Stoltenberg"))
+        assert after[0] in {span.style for span in name.prompt.spans}
     app = NewsReaderApp([str(folder)])
     async with app.run_test(size=(140, 40)) as pilot:
         await ready(app, pilot)

@@ -100,6 +100,10 @@ class ArticleList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.articles))
         self._redraw()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()  # another theme or focus colour: the drawn lines are out of date
+
     def on_focus(self) -> None:
         self._redraw()  # the cursor line changes colour with the focus
 

@@ -102,6 +102,13 @@ class ArticleView(VerticalScroll, can_focus=True):
             y = text.virtual_region.y + int(fraction * text.outer_size.height) - self.size.height // 3
             self.scroll_to(y=max(0, y), animate=False)
 
+    _theme: str | None = None  # the theme the text's highlights were made in
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self._theme is not None and self._theme != self.app.theme:
+            self._schedule_show()  # the highlights carry the old theme's colours
+
     def _style(self, name: str):
         return self.get_visual_style(name, partial=True)
 
@@ -171,6 +178,7 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def _show(self) -> None:
         self._show_pending = False
+        self._theme = self.app.theme
         article = self.article
         parts = self._parts(article)
         self.showing = article.id if article is not None else None

@@ -25,12 +25,23 @@ class EntityPanel(OptionList):
 
     entries: var[list[tuple[str, str, int]]] = var(list, always_update=True)
 
+    _theme: str | None = None  # the theme the names' colours were made in
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self._theme is not None and self._theme != self.app.theme:
+            self.call_next(self._recolour)  # after the type styles have the new colours too
+
+    def _recolour(self) -> None:
+        self.entries = self.entries  # the names rebuilt in the new theme's colours
+
     def on_mount(self) -> None:
         self.border_title = "Names"
         self.border_subtitle = "enter filters"
         self.watch_entries(self.entries)
 
     def watch_entries(self, entries: list[tuple[str, str, int]]) -> None:
+        self._theme = self.app.theme
         self.clear_options()
         options: list[Option | None] = []
         for kind in TYPE_NAMES:
