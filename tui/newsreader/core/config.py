@@ -13,7 +13,6 @@ rewritten.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 
 from newsreader.core.paths import config_dir
@@ -33,6 +32,10 @@ def config_path():
 def load_config() -> Config:
     path = config_path()
     cfg = Config()
+    if not path.exists():  # no config file: the TOML parser is not even loaded (a faster start)
+        return cfg
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -38,14 +38,16 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsreader.core.article import Article, ArticleDate, ner_texts, sort_articles
 from newsreader.core.discover import Skipped, discover_stat
 from newsreader.core.search.fold import find_terms, folded_text, index_text, max_edits
-from newsreader.core.search.query import Query, QueryError, Term, parse_query
+
+if TYPE_CHECKING:  # the query parser loads with the first search: listing articles needs none of it
+    from newsreader.core.search.query import Query, Term
 
 SCHEMA = 4
 COLUMNS = ("title", "body", "per", "loc", "org", "misc", "source")
@@ -516,6 +518,8 @@ class SearchIndex:
     @_locked
     def search(self, text: str, limit: int = 50, bookmarked: Iterable[str] = (),
                read: Iterable[str] = ()) -> SearchResult:
+        from newsreader.core.search.query import QueryError, parse_query
+
         t0 = time.perf_counter()
         result = SearchResult(text)
         try:
@@ -601,6 +605,8 @@ class SearchIndex:
                 try:
                     rows = self.db.execute(sql, [match, *params, limit]).fetchall()
                 except sqlite3.OperationalError as exc:  # should not happen: words are folded
+                    from newsreader.core.search.query import QueryError
+
                     raise QueryError(f"the query could not be run ({exc})") from None
             for rowid, bm in rows:
                 if rowid not in seen:
