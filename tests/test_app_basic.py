@@ -128,6 +128,12 @@ async def test_title_column_fills_the_list_and_source_stays_visible():
             cursor = article_list.get_component_rich_style("article-list--cursor")
             drawn = article_list.render_line(article_list.cursor)
             assert {segment.style.bgcolor for segment in drawn} == {cursor.bgcolor}
+            await pilot.press("tab")  # the focus leaves the list: its cursor line takes the blurred colour
+            assert not article_list.has_focus
+            blurred = article_list.get_component_rich_style("article-list--cursor-blurred")
+            drawn = article_list.render_line(article_list.cursor)
+            assert blurred.bgcolor != cursor.bgcolor
+            assert {segment.style.bgcolor for segment in drawn} == {blurred.bgcolor}
         app = NewsReaderApp()
 
 

@@ -372,7 +372,7 @@ class MainScreen(Screen[None]):
         article_list = self.query_one(ArticleList)
         article_list.focus()
         if self.articles:
-            article_list.move_cursor(row=0, animate=False)
+            article_list.cursor = 0
 
     # --- the view ------------------------------------------------------------------------------
 
@@ -545,9 +545,14 @@ class MainScreen(Screen[None]):
 
     # --- public operations (keys, the command palette and tests use them) ----------------------
 
+    def _search_input(self) -> Input | None:
+        """The search input, made the first time ``/`` is pressed."""
+        return next(iter(self.query("#search").results(Input)), None)
+
     def _close_search(self) -> None:
-        """Empty and hide the search input (made the first time ``/`` is pressed)."""
-        for search in self.query("#search").results(Input):
+        """Empty and hide the search input, if there is one."""
+        search = self._search_input()
+        if search is not None:
             search.value = ""
             search.display = False
 
@@ -580,7 +585,7 @@ class MainScreen(Screen[None]):
         self.newest_first = not self.newest_first
 
     async def action_search(self) -> None:
-        search = next(iter(self.query("#search").results(Input)), None)
+        search = self._search_input()
         if search is None:  # made on first use: one widget less to build before the first article
             search = Input(placeholder="Search: words, \"phrase\", -word, per:name, date:2023-09..2024-01 · "
                                        "enter opens · escape clears", id="search")

@@ -66,7 +66,8 @@ class ArticleList(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self._rows: dict[str, int] = {}
         self._source_width = SOURCE_WIDTH
-        self._lines: dict[tuple[int, bool], Strip] = {}  # (row, under the cursor) → the drawn line
+        # (row, the cursor's component class or None) → the drawn line
+        self._lines: dict[tuple[int, str | None], Strip] = {}
 
     # --- what is shown ---------------------------------------------------------------------------
 
@@ -104,12 +105,6 @@ class ArticleList(ScrollView, can_focus=True):
         super().notify_style_update()
         self._lines.clear()  # another theme or focus colour: the drawn lines are out of date
 
-    def on_focus(self) -> None:
-        self._redraw()  # the cursor line changes colour with the focus
-
-    def on_blur(self) -> None:
-        self._redraw()
-
     def _title(self, article: Article, width: int) -> Content:
         text, kept = fit(article.title, width)
         title = Content(text)
@@ -144,14 +139,15 @@ class ArticleList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if not 0 <= row < len(self.articles):
             return Strip.blank(width, self.rich_style)
-        under_cursor = row == self.cursor
-        key = (row, under_cursor)
+        cursor = None
+        if row == self.cursor:  # its colour follows the focus (Textual repaints the widget when that changes)
+            cursor = "article-list--cursor" if self.has_focus else "article-list--cursor-blurred"
+        key = (row, cursor)
         strip = self._lines.get(key)
         if strip is None or strip.cell_length != width:
             base = self.visual_style  # under the text's own styles (bold, search matches)
-            if under_cursor:
-                name = "article-list--cursor" if self.has_focus else "article-list--cursor-blurred"
-                base = base + self.get_visual_style(name)
+            if cursor is not None:
+                base = base + self.get_visual_style(cursor)
             segments = self._content(self.articles[row], width).render_segments(base)
             strip = Strip(segments).adjust_cell_length(width, base.rich_style)
             if len(self._lines) > 400:
@@ -165,8 +161,6 @@ class ArticleList(ScrollView, can_focus=True):
         return max(0, min(cursor, len(self.articles) - 1))
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._lines.pop((old, True), None)
-        self._lines.pop((new, False), None)
         height = self.scrollable_content_region.height
         top = int(self.scroll_offset.y)
         for row in (old, new):
@@ -178,9 +172,6 @@ class ArticleList(ScrollView, can_focus=True):
             self.scroll_to(y=max(0, new - height // 2), animate=False, immediate=True)
         if self.articles:
             self.post_message(self.Highlighted(self.articles[new].id))
-
-    def move_cursor(self, row: int, animate: bool = False) -> None:
-        self.cursor = row
 
     def move_to(self, article_id: str) -> None:
         """Put the cursor on ``article_id`` if it is listed."""

@@ -98,7 +98,9 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._show()  # now: the scroll below measures the laid-out text
         if span is not None and self.article is not None and self.article.body:
             text = self.query_one("#text", Static)
-            fraction = (self._body_offset + span[0]) / max(1, self._shown_length)
+            shown = len(self._shown.plain)
+            body_offset = shown - len(self.parts["body"].plain)  # the title, metadata and legend come first
+            fraction = (body_offset + span[0]) / max(1, shown)
             y = text.virtual_region.y + int(fraction * text.outer_size.height) - self.size.height // 3
             self.scroll_to(y=max(0, y), animate=False)
 
@@ -144,8 +146,6 @@ class ArticleView(VerticalScroll, can_focus=True):
         return Content(" · ").join(parts)
 
     _show_pending = False
-    _body_offset = 0
-    _shown_length = 0
     _shown: Content | None = None
     showing: str | None = None  # the id of the article whose text the pane holds
     parts: dict[str, Content] = {}  # title, meta, legend, body: each part as shown
@@ -188,8 +188,6 @@ class ArticleView(VerticalScroll, can_focus=True):
         shown = head + parts["body"]
         old = self._shown
         self.parts = parts
-        self._body_offset = len(head.plain)
-        self._shown_length = len(shown.plain)
         # Content's == compares the text only; the styles (highlights) count too
         if old and old.plain == shown.plain and old.spans == shown.spans:
             return
