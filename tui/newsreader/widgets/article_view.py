@@ -1,21 +1,34 @@
 """The reader pane: title, a metadata line, a legend of the names in it, and the body as plain text
-with names and search matches highlighted."""
+with names and search matches highlighted.
+
+A line-API widget, as the list is: the text is wrapped once per article and width (line breaks
+only, computed from the plain text), and only the lines on screen are drawn, each cut from the
+styled text and kept until the text or its highlights change. A scroll repaints the lines in
+view; a change of highlights (a type toggled, the next mention) redraws only those; a new
+article asks for no layout of the screen. (A Static holding the whole text, used before, made
+Textual lay out the screen for each article and re-render the whole text for each highlight.)
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from bisect import bisect_right
+from typing import TYPE_CHECKING, NamedTuple
 
+from rich.cells import cell_len
 from textual.actions import SkipAction
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.content import Content
-from textual.reactive import var
-from textual.widgets import Static
+from textual.content import Content, Span
+from textual.geometry import Region, Size
+from textual.reactive import Reactive, var
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from newsreader.core.article import MAX_NER_CHARS, Article
 from newsreader.core.textclean import visible
 
 if TYPE_CHECKING:
+    from textual.selection import Selection
+
     from newsreader.core.ner.collection import ArticleEntities
 
 TYPES = ("PER", "LOC", "ORG", "MISC")
@@ -35,15 +48,65 @@ def metadata_line(article: Article) -> str:
     return " · ".join(parts)
 
 
-class ArticleView(VerticalScroll, can_focus=True):
+class Line(NamedTuple):
+    """One screen line of a wrapped text: ``text[start:end]``, in paragraph ``paragraph`` (the
+    text's lines split at newlines), which starts at ``paragraph_start``."""
+
+    start: int
+    end: int
+    paragraph: int
+    paragraph_start: int
+
+
+_CHUNK = re.compile(r"\S+\s*|\s+")  # a word with the spaces after it, or spaces alone
+
+
+def wrap(text: str, width: int) -> list[Line]:
+    """``text`` wrapped into lines of at most ``width`` cells: words move to the next line whole,
+    and spaces after a word may hang past the edge (they are not drawn). A word longer than a
+    line is cut at the edge. Every newline starts a line; an empty paragraph is an empty line."""
+    width = max(1, width)
+    lines: list[Line] = []
+    add = lines.append
+    paragraph, start, length = 0, 0, len(text)
+    while True:
+        newline = text.find("\n", start)
+        end = length if newline < 0 else newline
+        line_start, used = start, 0
+        if cell_len(text[start:end]) <= width:  # most paragraphs of a narrow text: one short line
+            add(Line(start, end, paragraph, start))
+        else:
+            for chunk in _CHUNK.finditer(text, start, end):
+                word = chunk.group()
+                drawn = cell_len(word.rstrip())
+                if used and used + drawn > width:
+                    add(Line(line_start, chunk.start(), paragraph, start))
+                    line_start, used = chunk.start(), 0
+                if drawn > width:  # longer than a line (a link, a hash): cut where the line ends
+                    for i, character in enumerate(word.rstrip(), chunk.start()):
+                        cells = cell_len(character)
+                        if used and used + cells > width:
+                            add(Line(line_start, i, paragraph, start))
+                            line_start, used = i, 0
+                        used += cells
+                    used += len(word) - len(word.rstrip())
+                else:
+                    used += cell_len(word)
+            add(Line(line_start, end, paragraph, start))
+        if newline < 0:
+            return lines
+        paragraph, start = paragraph + 1, newline + 1
+
+
+class ArticleView(ScrollView, can_focus=True):
     """Shows ``article``. Untrusted text goes in as :class:`Content`, never as markup.
 
     Attributes set by the hub: ``entities`` (the names found in the article), ``hidden`` (entity
     types not to highlight), ``terms`` (folded search words to highlight), ``focus_span`` (the
     mention or match the reader jumped to, shown reversed and scrolled into view).
 
-    Title, metadata line, legend and body are one text in one Static: one widget to style and
-    lay out per article, not four. ``parts`` keeps each part as shown."""
+    Title, metadata line, legend and body are one text (``shown``); ``parts`` keeps each part as
+    shown, and ``lines`` says where the text is broken into screen lines."""
 
     COMPONENT_CLASSES = {"entity-per", "entity-loc", "entity-org", "entity-misc", "search-match", "focus",
                          "article-title", "article-meta"}
@@ -53,9 +116,22 @@ class ArticleView(VerticalScroll, can_focus=True):
     hidden: var[frozenset[str]] = var(frozenset())
     terms: var[frozenset[str]] = var(frozenset())
     focus_span: var[tuple[int, int] | None] = var(None)
+    # The pane's size is set by the stylesheet, never by its text: a new text's height goes to the
+    # scrollbar without a layout of the whole screen (Textual's ``virtual_size`` asks for one).
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="text", markup=False)
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.shown = Content("")
+        self.showing: str | None = None  # the id of the article whose text the pane holds
+        self.parts: dict[str, Content] = {}  # title, meta, legend, body: each part as shown
+        self.lines: list[Line] = []
+        self._starts: list[int] = []  # each line's start, for finding the line of an offset
+        self._wrapped: tuple[str, int] | None = None  # the text and width ``lines`` are for
+        self._strips: dict[int, Strip] = {}  # line number → the drawn line
+        self._line_spans: list[list[Span]] | None = None  # the highlights on each line, made when first drawn
+        self._show_pending = False
+        self._theme: str | None = None  # the theme the text's highlights were made in
 
     # Keys scroll at once: Textual's animated scroll shows its first step a few frames after the key.
     def _scroll_now(self, scroll) -> None:
@@ -83,7 +159,7 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def watch_article(self, article: Article | None) -> None:
         self._schedule_show()
-        self.scroll_home(animate=False)
+        self.scroll_to(y=0, animate=False)
 
     def watch_entities(self) -> None:
         self._schedule_show()
@@ -95,38 +171,31 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._schedule_show()
 
     def watch_focus_span(self, span: tuple[int, int] | None) -> None:
-        self._show()  # now: the scroll below measures the laid-out text
-        if span is not None and self.article is not None and self.article.body:
-            text = self.query_one("#text", Static)
-            shown = len(self._shown.plain)
-            body_offset = shown - len(self.parts["body"].plain)  # the title, metadata and legend come first
-            fraction = (body_offset + span[0]) / max(1, shown)
-            y = text.virtual_region.y + int(fraction * text.outer_size.height) - self.size.height // 3
-            self.scroll_to(y=max(0, y), animate=False)
-
-    _theme: str | None = None  # the theme the text's highlights were made in
+        self._show()  # now: the scroll below needs the text's lines
+        if span is not None and self.article is not None and self.article.body and self._starts:
+            body_offset = len(self.shown.plain) - len(self.parts["body"].plain)  # title, metadata, legend first
+            line = bisect_right(self._starts, body_offset + span[0]) - 1
+            self.scroll_to(y=max(0, line - self.scrollable_content_region.height // 3), animate=False)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._strips.clear()  # drawn in the old styles
         if self._theme is not None and self._theme != self.app.theme:
             self._schedule_show()  # the highlights carry the old theme's colours
 
     def _style(self, name: str):
         return self.get_visual_style(name, partial=True)
 
-    def _decorate(self, text: str, mentions, with_matches: bool) -> Content:
-        content = Content(text)
-        for lm in mentions:
-            if lm.mention.type not in self.hidden and lm.mention.end <= len(text):
-                content = content.stylize(self._style(f"entity-{lm.mention.type.lower()}"),
-                                          lm.mention.start, lm.mention.end)
+    def _spans(self, text: str, mentions, with_matches: bool) -> list[Span]:
+        """The highlights of ``text``: its names by type (hidden types left out), then search matches."""
+        spans = [Span(lm.mention.start, lm.mention.end, self._style(f"entity-{lm.mention.type.lower()}"))
+                 for lm in mentions if lm.mention.type not in self.hidden and lm.mention.end <= len(text)]
         if with_matches and self.terms:
             from newsreader.core.search.index import match_spans
 
             match = self._style("search-match")
-            for start, end in match_spans(text, self.terms):
-                content = content.stylize(match, start, end)
-        return content
+            spans.extend(Span(start, end, match) for start, end in match_spans(text, self.terms))
+        return spans
 
     def legend(self) -> Content:
         """Counts per type; hidden types are shown struck through."""
@@ -145,13 +214,8 @@ class ArticleView(VerticalScroll, can_focus=True):
             parts.append(label)
         return Content(" · ").join(parts)
 
-    _show_pending = False
-    _shown: Content | None = None
-    showing: str | None = None  # the id of the article whose text the pane holds
-    parts: dict[str, Content] = {}  # title, meta, legend, body: each part as shown
-
     def _schedule_show(self) -> None:
-        """The hub sets several attributes for one key press; lay the text out once, after them."""
+        """The hub sets several attributes for one key press; make the text once, after them."""
         if not self._show_pending:
             self._show_pending = True
             self.call_next(self._show)
@@ -161,19 +225,18 @@ class ArticleView(VerticalScroll, can_focus=True):
             return {"title": Content("No article selected"), "meta": Content(""), "legend": Content(""),
                     "body": Content("")}
         entities = self.entities
-        title = self._decorate(article.title, entities.title if entities else [], True)
+        title = Content(article.title.replace("\t", " "), self._spans(article.title, entities.title if entities else [], True))
         text = article.body if len(article.body) <= MAX_SHOWN else article.body[:MAX_SHOWN]
-        body = self._decorate(text, entities.body if entities else [], True)
-        for start, end in article.boilerplate:  # credits, counters, bylines: kept, but dimmed
-            if end <= len(text):
-                body = body.stylize("dim", start, end)
+        spans = self._spans(text, entities.body if entities else [], True)
+        # credits, counters, bylines: kept, but dimmed
+        spans.extend(Span(start, end, "dim") for start, end in article.boilerplate if end <= len(text))
+        if self.focus_span is not None and self.focus_span[1] <= len(text):
+            spans.append(Span(*self.focus_span, self._style("focus")))
+        body = Content(text.replace("\t", " "), spans)  # one cell per tab: the offsets stay those of the text
         meta = visible(metadata_line(article))
         if len(text) < len(article.body):
             meta += (f"\nA very long text: showing the first {MAX_SHOWN:,} of {len(article.body):,} characters; "
                      f"the whole text is in {visible(article.path) or 'its file'}.")
-        if self.focus_span is not None and self.focus_span[1] <= len(text):
-            start, end = self.focus_span
-            body = body.stylize(self._style("focus"), start, end)
         return {"title": title, "meta": Content(meta), "legend": self.legend(), "body": body}
 
     def _show(self) -> None:
@@ -186,12 +249,102 @@ class ArticleView(VerticalScroll, can_focus=True):
                                 parts["meta"].stylize_before(self._style("article-meta")), "\n\n",
                                 parts["legend"], "\n\n")
         shown = head + parts["body"]
-        old = self._shown
+        old = self.shown
         self.parts = parts
         # Content's == compares the text only; the styles (highlights) count too
-        if old and old.plain == shown.plain and old.spans == shown.spans:
+        if old.plain == shown.plain and old.spans == shown.spans:
             return
-        self._shown = shown
-        text = self.query_one("#text", Static)
-        # the same text with other highlights keeps its size: a repaint, no re-layout
-        text.update(shown, layout=not old or old.plain != shown.plain)
+        self.shown = shown
+        self._strips.clear()
+        self._line_spans = None
+        self._wrap()  # the same text with other highlights keeps its lines: only a repaint
+        self.refresh()
+
+    # --- lines -----------------------------------------------------------------------------------
+
+    def _wrap(self) -> None:
+        """Break the text into lines for the pane's width, if not done for this text and width."""
+        width = self.scrollable_content_region.width
+        if not width:  # not laid out yet: ``on_resize`` wraps
+            self.lines, self._starts, self._wrapped = [], [], None
+            return
+        key = (self.shown.plain, width)
+        if self._wrapped == key:
+            return
+        self._wrapped = key
+        self.lines = wrap(self.shown.plain, width)
+        self._starts = [line.start for line in self.lines]
+        self._strips.clear()
+        self._line_spans = None
+        size = Size(width, len(self.lines))
+        if size != self.virtual_size:
+            self.virtual_size = size
+            self._scroll_update(size)  # the scrollbar and the scroll position follow the height
+
+    def on_resize(self) -> None:
+        self._wrap()
+        self.refresh()
+
+    def _spans_by_line(self) -> list[list[Span]]:
+        """Each line's highlights, in the text's order (a later one is drawn over an earlier one)."""
+        by_line: list[list[Span]] = [[] for _ in self.lines]
+        starts = self._starts
+        for span in self.shown.spans:
+            first = bisect_right(starts, span.start) - 1
+            last = bisect_right(starts, max(span.start, span.end - 1)) - 1
+            for row in range(max(0, first), last + 1):
+                by_line[row].append(span)
+        return by_line
+
+    def _line_content(self, row: int) -> Content:
+        line = self.lines[row]
+        if self._line_spans is None:
+            self._line_spans = self._spans_by_line()
+        start, end = line.start, line.end
+        spans = [Span(max(span.start, start) - start, min(span.end, end) - start, span.style)
+                 for span in self._line_spans[row] if span.start < end and span.end > start]
+        # the text was cleaned when ``shown`` was made
+        return Content(self.shown.plain[start:end], spans, strip_control_codes=False)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # what every line needs, looked up once per update instead of once per line
+        self._frame = (int(self.scroll_offset.y), self.scrollable_content_region.width, self.text_selection)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
+    _frame: tuple[int, int, Selection | None] | None = None
+
+    def render_line(self, y: int) -> Strip:
+        top, width, selection = self._frame or (int(self.scroll_offset.y), self.scrollable_content_region.width,
+                                                self.text_selection)
+        row = top + y
+        if not 0 <= row < len(self.lines):
+            return Strip.blank(width, self.rich_style)
+        strip = self._strips.get(row) if selection is None else None
+        if strip is None:
+            line = self.lines[row]
+            content = self._line_content(row)
+            if selection is not None and (span := selection.get_span(line.paragraph)) is not None:
+                start, end = span  # in the paragraph; an end of -1 is its end
+                start = max(start + line.paragraph_start, line.start) - line.start
+                end = (line.end if end == -1 else min(end + line.paragraph_start, line.end)) - line.start
+                if start < end:
+                    content = content.stylize(self.screen.get_visual_style("screen--selection"), start, end)
+            base = self.visual_style
+            strip = (Strip(content.render_segments(base))
+                     .adjust_cell_length(width, base.rich_style)
+                     .apply_offsets(line.start - line.paragraph_start, line.paragraph))  # for selecting text
+            if selection is None:
+                if len(self._strips) > 400:
+                    self._strips.clear()
+                self._strips[row] = strip
+        return strip
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        return selection.extract(self.shown.plain), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self._strips.clear()
+        self.refresh()
