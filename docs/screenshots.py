@@ -74,7 +74,7 @@ async def _shoot(out: Path) -> None:
     async def entity_filter(pilot, hub) -> None:
         panel = hub.query_one(EntityPanel)
         spread = {(e.type, e.canonical): len(e.articles) for e in hub.entities.entities}
-        options = [(i, o.id.split("\x1f", 1)) for i, o in enumerate(panel._options) if o.id]
+        options = [(i, o.id.split("\x1f", 1)) for i, o in enumerate(panel.rows) if o.id]
         best = max(options, key=lambda io: (io[1][0] == "PER", spread.get(tuple(io[1]), 0)))
         await pilot.press("e")
         panel.highlighted = best[0]

@@ -117,8 +117,8 @@ async def test_entity_panel_filter_mentions_and_type_toggles(folder):
         panel = hub.query_one(EntityPanel)
         await pilot.press("e")
         assert app.focused is panel
-        names = [o.id for o in panel._options if o.id]
-        ukraine = next(i for i, o in enumerate(panel._options) if o.id and o.id.endswith("Ukraine"))
+        names = [o.id for o in panel.rows if o.id]
+        ukraine = next(i for i, o in enumerate(panel.rows) if o.id and o.id.endswith("Ukraine"))
         panel.highlighted = ukraine
         await pilot.press("enter")
         assert hub.entity_filter == ("LOC", "Ukraine")
@@ -131,7 +131,7 @@ async def test_entity_panel_filter_mentions_and_type_toggles(folder):
         await pilot.press("escape")
         assert hub.entity_filter is None and len(hub.articles) == 4
         # mentions of the person highlighted in the panel
-        stoltenberg = next(i for i, o in enumerate(panel._options) if o.id and "Stoltenberg" in o.id)
+        stoltenberg = next(i for i, o in enumerate(panel.rows) if o.id and "Stoltenberg" in o.id)
         panel.highlighted = stoltenberg
         await pilot.press("right_square_bracket", "right_square_bracket")
         assert "mention 2/3" in str(hub.query_one("#status", Static).content)
@@ -248,7 +248,8 @@ async def test_help_lists_every_binding_and_closes(folder):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         ids = {row[2] for row in app.screen.rows}
-        assert ids == {b.id for b in MainScreen.BINDINGS} | {"quit", "command_palette", "focus_next"}
+        widget_keys = {b.id for b in ArticleList.BINDINGS} | {b.id for b in EntityPanel.BINDINGS}
+        assert ids == {b.id for b in MainScreen.BINDINGS} | widget_keys | {"quit", "command_palette", "focus_next"}
         await pilot.press("escape")
         assert app.screen is hub
 
@@ -319,8 +320,13 @@ async def test_theme_choice_is_kept(folder):
         assert after[0] != before[0] and after[1] != before[1]  # the theme has other colours
         # what is on screen was redrawn in them: the names in the reader, the list's cursor line
         assert after[2] == {after[0]} and after[3] == {after[1]}
-        name = next(o for o in panel._options if o.id and o.id.endswith("Jens Stoltenberg"))
-        assert after[0] in {span.style for span in name.prompt.spans}
+        # and the name as the reader and the names panel draw it
+        colour = after[0].rich_style.color
+        drawn = {seg.style.color for y in range(view.scrollable_content_region.height)
+                 for seg in view.render_line(y) if seg.text == "Jens Stoltenberg"}
+        assert drawn == {colour}
+        row = next(i for i, o in enumerate(panel.rows) if o.id and o.id.endswith("Jens Stoltenberg"))
+        assert {seg.style.color for seg in panel.render_line(row) if seg.text == "Jens Stoltenberg"} == {colour}
     app = NewsReaderApp([str(folder)])
     async with app.run_test(size=(140, 40)) as pilot:
         await ready(app, pilot)
@@ -352,7 +358,7 @@ async def test_mouse_clicks_choose_an_article_and_filter_by_a_name(folder):
         assert hub.current.title == "Stoltenberg warnt Russland"
         panel = hub.query_one(EntityPanel)
         await pilot.pause()
-        lines = [str(o.prompt) for o in panel._options]
+        lines = [o.text for o in panel.rows]
         line = next(i for i, text in enumerate(lines) if text.startswith("Jens Stoltenberg"))
         assert line == 1  # the first group: its header on line 0, no separator line before it
         await pilot.click(EntityPanel, offset=(5, line + 1))  # below its top border
@@ -397,11 +403,11 @@ async def test_the_key_bar_shows_the_screen_keys_redraws_only_on_change_and_take
         assert "Remove" in str(app.screen.query_one(KeyBar).render())
 
 
-async def test_a_move_in_the_list_paints_the_cursor_first_then_the_reader(folder):
+async def test_a_move_in_the_list_paints_the_cursor_first_then_reader_and_names_without_a_layout(folder):
     app = NewsReaderApp([str(folder)])
     async with app.run_test(size=(140, 40)) as pilot:
         hub = await ready(app, pilot)
-        view = hub.query_one(ArticleView)
+        view, panel = hub.query_one(ArticleView), hub.query_one(EntityPanel)
         before = hub.current.id
         shown_per_frame = []
         display = app._display
@@ -409,16 +415,31 @@ async def test_a_move_in_the_list_paints_the_cursor_first_then_the_reader(folder
         def record(screen, update):
             display(screen, update)
             if update is not None:
-                shown_per_frame.append((view.showing, hub.query_one(ArticleList).cursor))
+                names = {row.text for row in panel.rows if row.id}
+                shown_per_frame.append((hub.query_one(ArticleList).cursor, view.showing, "Olaf Scholz" in names))
 
+        layouts = []
+        refresh_layout = hub._refresh_layout
+
+        def counted(*args, **kwargs):
+            layouts.append(kwargs)
+            return refresh_layout(*args, **kwargs)
+
+        hub._refresh_layout = counted
         app._display = record
         await pilot.press("j")
         await pilot.pause()
         assert hub.current.title == "Scholz besucht Paris"
-        # the first update moves the list's cursor while the reader still holds the old article;
-        # the reader follows in a later update
-        assert shown_per_frame[0] == (before, 1)
-        assert shown_per_frame[-1] == (hub.current.id, 1)
+        # the first update moves the list's cursor while the reader and the names panel still show
+        # the old article; they follow in the next update, together
+        assert shown_per_frame[0] == (1, before, False)
+        assert shown_per_frame[1:] and shown_per_frame[-1] == (1, hub.current.id, True)
+        assert all(frame[1:] in {(before, False), (hub.current.id, True)} for frame in shown_per_frame)
+        # and no layout of the screen was needed for it: the panes keep their sizes
+        assert layouts == []
+        await pilot.resize_terminal(150, 40)  # (a change of size does lay it out: the count works)
+        await pilot.pause()
+        assert layouts
 
 
 async def test_keys_right_after_a_move_act_on_the_new_article(folder):

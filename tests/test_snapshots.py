@@ -55,7 +55,7 @@ def test_entity_filter(snap_compare):
         hub = await _ready(pilot)
         panel = hub.query_one(EntityPanel)
         await pilot.press("e")
-        panel.highlighted = next(i for i, o in enumerate(panel._options) if o.id and o.id.endswith("Jens Stoltenberg"))
+        panel.highlighted = next(i for i, o in enumerate(panel.rows) if o.id and o.id.endswith("Jens Stoltenberg"))
         await pilot.press("enter", "right_square_bracket")
         await _settle(pilot)
 

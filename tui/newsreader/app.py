@@ -69,6 +69,14 @@ class NewsReaderApp(App[None]):
         gc.freeze()
         gc.enable()
 
+    def keep_loaded(self) -> None:
+        """A collection, its index or its names have arrived: objects that live until the next
+        load. They are frozen as the start-up objects are. Otherwise every full collection walks
+        them all, on the thread that draws the screen: on 10,000 articles one such pause took
+        0.34–0.55 s, in the middle of a key press. (Freezing costs nothing; garbage made before
+        it is kept, once per load.)"""
+        gc.freeze()
+
     def watch_theme(self, theme: str) -> None:
         """Remember the theme the user picked (ctrl+p → Change theme) for the next start."""
         if not self._theme_loaded:

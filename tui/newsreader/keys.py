@@ -37,8 +37,10 @@ def all_rows(keymap: dict[str, str] | None = None) -> list[tuple[str, str, str]]
     from newsreader.app import NewsReaderApp
     from newsreader.screens.main_screen import MainScreen
     from newsreader.widgets.article_list import ArticleList
+    from newsreader.widgets.entity_panel import EntityPanel
 
-    return binding_rows([*MainScreen.BINDINGS, *ArticleList.BINDINGS, *NewsReaderApp.BINDINGS], keymap) + EXTRA_ROWS
+    bindings = [*MainScreen.BINDINGS, *ArticleList.BINDINGS, *EntityPanel.BINDINGS, *NewsReaderApp.BINDINGS]
+    return binding_rows(bindings, keymap) + EXTRA_ROWS
 
 
 def markdown_table() -> str:

@@ -301,6 +301,8 @@ class MainScreen(Screen[None]):
         self.collection = sort_articles(message.articles, self.newest_first)
         self.by_id = {a.id: a for a in self.collection}
         self._apply_view()
+        if message.final:
+            self.app.keep_loaded()
 
     @on(Progress)
     def _progress(self, message: Progress) -> None:
@@ -322,6 +324,7 @@ class MainScreen(Screen[None]):
             self.notify(visible(notice), severity="warning", markup=False, timeout=8)
         self._show_entities()
         self._update_status()
+        self.app.keep_loaded()
 
     @on(MarksLoaded)
     def _marks_loaded(self, message: MarksLoaded) -> None:
@@ -458,7 +461,8 @@ class MainScreen(Screen[None]):
     def watch_current(self, old: Article | None, article: Article | None) -> None:
         self.match_index = self.mention_index = -1
         # A move in the list: its cursor is painted first (two lines); the reader and the names
-        # panel, which need a layout of the screen, follow right after that frame. The first
+        # panel follow in the next frame (drawing them takes longer than a frame, and keys held
+        # down then move the cursor at the rate they come, showing only the article it stops on). The first
         # article (at start, or into an empty list) is shown at once: there is no cursor to move.
         if not self._view_pending:
             self._view_pending = True
@@ -691,9 +695,9 @@ class MainScreen(Screen[None]):
             return
         wanted = self.entity_filter
         if wanted is None:
-            option = self.query_one(EntityPanel).highlighted_option
-            if option is not None and option.id:
-                kind, name = option.id.split("\x1f", 1)
+            row = self.query_one(EntityPanel).highlighted_row
+            if row is not None and row.id:
+                kind, name = row.id.split("\x1f", 1)
                 wanted = (kind, name)
         mentions = [lm for lm in view.entities.body
                     if wanted is None or (lm.mention.type, lm.canonical) == wanted]
@@ -730,9 +734,7 @@ class MainScreen(Screen[None]):
         self.app.push_screen(SkippedScreen(self.skipped))
 
     def action_help(self) -> None:
-        from newsreader.keys import EXTRA_ROWS, binding_rows
+        from newsreader.keys import all_rows
         from newsreader.screens.help_screen import HelpScreen
 
-        bindings = [*self.BINDINGS, *self.app.BINDINGS]
-        rows = binding_rows(bindings, getattr(self.app, "keymap", {})) + EXTRA_ROWS
-        self.app.push_screen(HelpScreen(rows))
+        self.app.push_screen(HelpScreen(all_rows(getattr(self.app, "keymap", {}))))
