@@ -9,16 +9,12 @@ from rich.cells import cell_len
 from newsreader.app import NewsReaderApp
 from newsreader.screens.main_screen import MainScreen
 from newsreader.widgets.entity_panel import EntityPanel
+from test_app_reader import ready
 
 
 async def panel_ready(pilot, app) -> tuple[MainScreen, EntityPanel]:
-    for _ in range(300):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        hub = app.screen
-        if isinstance(hub, MainScreen) and hub.entities is not None and hub.index is not None:
-            return hub, hub.query_one(EntityPanel)
-    raise AssertionError("the reader never finished loading")
+    hub = await ready(app, pilot)
+    return hub, hub.query_one(EntityPanel)
 
 
 ENTRIES = [("LOC", "Berlin", 3), ("PER", "Olaf Scholz", 2), ("PER", "Bundesministerin für Wirtschaft Katherina "

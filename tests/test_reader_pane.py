@@ -11,6 +11,7 @@ from rich.cells import cell_len
 from newsreader.app import NewsReaderApp
 from newsreader.screens.main_screen import MainScreen
 from newsreader.widgets.article_view import ArticleView, wrap
+from test_app_reader import ready
 
 
 def test_wrap_keeps_words_whole_and_breaks_at_newlines():
@@ -59,13 +60,8 @@ BODY = " ".join(f"Satz {n} über Olaf Scholz in Berlin und das Wetter." for n in
 
 
 async def open_reader(pilot, app) -> tuple[MainScreen, ArticleView]:
-    for _ in range(300):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        hub = app.screen
-        if isinstance(hub, MainScreen) and hub.entities is not None and hub.index is not None:
-            return hub, hub.query_one(ArticleView)
-    raise AssertionError("the reader never finished loading")
+    hub = await ready(app, pilot)
+    return hub, hub.query_one(ArticleView)
 
 
 def drawn(view: ArticleView) -> list[str]:
