@@ -74,13 +74,15 @@ async def test_reader_draws_the_wrapped_text_scrolls_and_rewraps_on_resize(tmp_p
     async with app.run_test(size=(140, 40)) as pilot:
         hub, view = await open_reader(pilot, app)
         width = view.scrollable_content_region.width
+        text_width = width - 2  # a gap, then the scrollbar in the last column
         plain = view.shown.plain
         assert [plain[line.start:line.end].rstrip() for line in view.lines] == \
-            [line.rstrip() for line in _reference_lines(plain, width)]
+            [line.rstrip() for line in _reference_lines(plain, text_width)]
         # the screen shows the first lines, padded to the width; the scrollbar knows the height
         assert drawn(view)[0].rstrip() == "Ein langer Bericht"
         assert all(len(line) == width for line in drawn(view))
-        assert view.virtual_size.height == len(view.lines) and view.show_vertical_scrollbar
+        assert view.virtual_size.height == len(view.lines) and view.max_scroll_y > 0
+        assert thumb_rows(view)[0] == 0  # the thumb at the top
         view.focus()
         await pilot.press("pagedown")
         top = int(view.scroll_offset.y)
@@ -89,12 +91,40 @@ async def test_reader_draws_the_wrapped_text_scrolls_and_rewraps_on_resize(tmp_p
         await pilot.press("end")
         assert int(view.scroll_offset.y) == len(view.lines) - view.scrollable_content_region.height
         assert drawn(view)[-1].rstrip().endswith("Wetter.")
+        assert thumb_rows(view)[-1] == view.scrollable_content_region.height - 1  # and at the bottom
         await pilot.resize_terminal(80, 24)  # narrow: the panes stack, the text is wrapped again
         await pilot.pause()
-        narrow = view.scrollable_content_region.width
-        assert narrow != width
+        narrow = view.scrollable_content_region.width - 2
+        assert narrow != text_width
         assert all(cell_len(plain[line.start:line.end].rstrip()) <= narrow for line in view.lines)
         assert view.virtual_size.height == len(view.lines)
+
+
+def thumb_rows(view: ArticleView) -> list[int]:
+    """The rows where the reader's scrollbar (its last column) shows the thumb."""
+    thumb = view.get_component_rich_style("article-view--thumb").bgcolor
+    return [y for y in range(view.scrollable_content_region.height)
+            if list(view.render_line(y))[-1].style.bgcolor == thumb]
+
+
+async def test_the_scrollbar_takes_clicks_and_drags(tmp_path: Path):
+    (tmp_path / "a.txt").write_text(" date 2024-03 Ein langer Bericht\n\n" + BODY, encoding="utf-8")
+    app = NewsReaderApp([str(tmp_path)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        hub, view = await open_reader(pilot, app)
+        region = view.content_region
+        bar_x = region.right - 1
+        await pilot.click(offset=(bar_x, region.bottom - 1))  # the bottom of the bar: the end
+        await pilot.pause()
+        assert int(view.scroll_offset.y) == view.max_scroll_y
+        await pilot.mouse_down(offset=(bar_x, region.y))  # drag from the top to the middle
+        await pilot.pause()
+        assert int(view.scroll_offset.y) == 0
+        await pilot.hover(offset=(bar_x, region.y + region.height // 2))
+        await pilot.mouse_up(offset=(bar_x, region.y + region.height // 2))
+        await pilot.pause()
+        assert 0.3 < view.scroll_offset.y / view.max_scroll_y < 0.7
+        assert app.screen.get_selected_text() in (None, "")  # dragging the bar selects no text
 
 
 def _reference_lines(text: str, width: int) -> list[str]:
@@ -151,6 +181,17 @@ async def test_the_next_mention_is_scrolled_into_view(tmp_path: Path):
         assert name in {"Angela Merkel", "Hamburg"}
         assert int(view.scroll_offset.y) > 0
         assert any(name.split()[0] in line for line in drawn(view))  # the mention is on screen
+        assert reversed_text(view) == [name]
+        await pilot.press("right_square_bracket")  # the next one: the old one is drawn plain again
+        start, end = view.focus_span
+        assert hub.current.body[start:end] != name
+        assert reversed_text(view) == [hub.current.body[start:end]]
+
+
+def reversed_text(view: ArticleView) -> list[str]:
+    """The text drawn reversed (the mention or match jumped to)."""
+    return [segment.text for y in range(view.scrollable_content_region.height)
+            for segment in view.render_line(y) if segment.style and segment.style.reverse]
 
 
 async def test_text_can_be_selected_with_the_mouse(tmp_path: Path):

@@ -16,12 +16,14 @@ from bisect import bisect_right
 from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import cell_len
+from textual import events
 from textual.actions import SkipAction
 from textual.content import Content, Span
 from textual.geometry import Region, Size
 from textual.reactive import Reactive, var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.style import Style
 
 from newsreader.core.article import MAX_NER_CHARS, Article
 from newsreader.core.textclean import visible
@@ -109,7 +111,7 @@ class ArticleView(ScrollView, can_focus=True):
     shown, and ``lines`` says where the text is broken into screen lines."""
 
     COMPONENT_CLASSES = {"entity-per", "entity-loc", "entity-org", "entity-misc", "search-match", "focus",
-                         "article-title", "article-meta"}
+                         "article-title", "article-meta", "article-view--bar", "article-view--thumb"}
 
     article: var[Article | None] = var(None)
     entities: var[ArticleEntities | None] = var(None)
@@ -128,7 +130,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.lines: list[Line] = []
         self._starts: list[int] = []  # each line's start, for finding the line of an offset
         self._wrapped: tuple[str, int] | None = None  # the text and width ``lines`` are for
-        self._strips: dict[int, Strip] = {}  # line number → the drawn line
+        self._strips: dict[tuple[int, str | None], Strip] = {}  # (line number, scrollbar part) → the drawn line
         self._line_spans: list[list[Span]] | None = None  # the highlights on each line, made when first drawn
         self._show_pending = False
         self._theme: str | None = None  # the theme the text's highlights were made in
@@ -183,8 +185,11 @@ class ArticleView(ScrollView, can_focus=True):
         if self._theme is not None and self._theme != self.app.theme:
             self._schedule_show()  # the highlights carry the old theme's colours
 
-    def _style(self, name: str):
-        return self.get_visual_style(name, partial=True)
+    def _style(self, name: str) -> Style:
+        style = self.get_visual_style(name, partial=True)
+        if self.get_component_styles(name).text_style.reverse:  # which Textual's visual style leaves out
+            style += Style(reverse=True)
+        return style
 
     def _spans(self, text: str, mentions, with_matches: bool) -> list[Span]:
         """The highlights of ``text``: its names by type (hidden types left out), then search matches."""
@@ -255,17 +260,27 @@ class ArticleView(ScrollView, can_focus=True):
         if old.plain == shown.plain and old.spans == shown.spans:
             return
         self.shown = shown
-        self._strips.clear()
+        previous, wrapped = self._line_spans, self._wrapped
         self._line_spans = None
-        self._wrap()  # the same text with other highlights keeps its lines: only a repaint
-        self.refresh()
+        self._wrap()  # the same text with other highlights keeps its lines
+        if previous is None or old.plain != shown.plain or self._wrapped is not wrapped:
+            self._strips.clear()
+            self.refresh()
+            return
+        # other highlights on the same lines (a type toggled, the next mention, search words):
+        # only the lines whose highlights changed are drawn again
+        self._line_spans = current = self._spans_by_line()
+        changed = {row for row, (before, now) in enumerate(zip(previous, current)) if before != now}
+        self._strips = {key: strip for key, strip in self._strips.items() if key[0] not in changed}
+        for row in changed:
+            self.refresh_line(row)
 
     # --- lines -----------------------------------------------------------------------------------
 
     def _wrap(self) -> None:
         """Break the text into lines for the pane's width, if not done for this text and width."""
-        width = self.scrollable_content_region.width
-        if not width:  # not laid out yet: ``on_resize`` wraps
+        width = self._text_width()
+        if width <= 0:  # not laid out yet: ``on_resize`` wraps
             self.lines, self._starts, self._wrapped = [], [], None
             return
         key = (self.shown.plain, width)
@@ -276,7 +291,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._starts = [line.start for line in self.lines]
         self._strips.clear()
         self._line_spans = None
-        size = Size(width, len(self.lines))
+        size = Size(self.scrollable_content_region.width, len(self.lines))
         if size != self.virtual_size:
             self.virtual_size = size
             self._scroll_update(size)  # the scrollbar and the scroll position follow the height
@@ -306,41 +321,103 @@ class ArticleView(ScrollView, can_focus=True):
         # the text was cleaned when ``shown`` was made
         return Content(self.shown.plain[start:end], spans, strip_control_codes=False)
 
+    # --- drawing ---------------------------------------------------------------------------------
+    # The pane draws its own scrollbar in its last column. Textual's scrollbar widget is rendered
+    # through its own pipeline line by line on every scroll: about a third of a scroll's frame.
+
+    def _text_width(self) -> int:
+        return self.scrollable_content_region.width - 2  # a gap, then the scrollbar
+
+    def _thumb(self, top: int, height: int) -> tuple[int, int] | None:
+        """The rows of the scrollbar's thumb, or None when the text fits."""
+        total = len(self.lines)
+        if total <= height or height <= 0:
+            return None
+        size = max(1, round(height * height / total))
+        start = round(top * (height - size) / (total - height))
+        return start, start + size
+
     def render_lines(self, crop: Region) -> list[Strip]:
         # what every line needs, looked up once per update instead of once per line
-        self._frame = (int(self.scroll_offset.y), self.scrollable_content_region.width, self.text_selection)
+        top, height = int(self.scroll_offset.y), self.scrollable_content_region.height
+        self._frame = (top, self._text_width(), self.text_selection, self._thumb(top, height))
         try:
             return super().render_lines(crop)
         finally:
             self._frame = None
 
-    _frame: tuple[int, int, Selection | None] | None = None
+    _frame: tuple[int, int, Selection | None, tuple[int, int] | None] | None = None
 
     def render_line(self, y: int) -> Strip:
-        top, width, selection = self._frame or (int(self.scroll_offset.y), self.scrollable_content_region.width,
-                                                self.text_selection)
+        frame = self._frame
+        if frame is None:
+            top = int(self.scroll_offset.y)
+            frame = (top, self._text_width(), self.text_selection,
+                     self._thumb(top, self.scrollable_content_region.height))
+        top, width, selection, thumb = frame
+        bar = None if thumb is None else ("article-view--thumb" if thumb[0] <= y < thumb[1] else "article-view--bar")
         row = top + y
-        if not 0 <= row < len(self.lines):
-            return Strip.blank(width, self.rich_style)
-        strip = self._strips.get(row) if selection is None else None
+        key = (row, bar)
+        strip = self._strips.get(key) if selection is None else None
         if strip is None:
-            line = self.lines[row]
-            content = self._line_content(row)
-            if selection is not None and (span := selection.get_span(line.paragraph)) is not None:
-                start, end = span  # in the paragraph; an end of -1 is its end
-                start = max(start + line.paragraph_start, line.start) - line.start
-                end = (line.end if end == -1 else min(end + line.paragraph_start, line.end)) - line.start
-                if start < end:
-                    content = content.stylize(self.screen.get_visual_style("screen--selection"), start, end)
-            base = self.visual_style
-            strip = (Strip(content.render_segments(base))
-                     .adjust_cell_length(width, base.rich_style)
-                     .apply_offsets(line.start - line.paragraph_start, line.paragraph))  # for selecting text
+            strip = self._text_line(row, width, selection)
+            if bar is None:
+                strip = Strip.join([strip, Strip.blank(2, self.rich_style)])
+            else:
+                strip = Strip.join([strip, Strip.blank(1, self.rich_style),
+                                    Strip.blank(1, self.get_component_rich_style(bar))])
             if selection is None:
                 if len(self._strips) > 400:
                     self._strips.clear()
-                self._strips[row] = strip
+                self._strips[key] = strip
         return strip
+
+    def _text_line(self, row: int, width: int, selection: Selection | None) -> Strip:
+        if not 0 <= row < len(self.lines):
+            return Strip.blank(width, self.rich_style)
+        line = self.lines[row]
+        content = self._line_content(row)
+        if selection is not None and (span := selection.get_span(line.paragraph)) is not None:
+            start, end = span  # in the paragraph; an end of -1 is its end
+            start = max(start + line.paragraph_start, line.start) - line.start
+            end = (line.end if end == -1 else min(end + line.paragraph_start, line.end)) - line.start
+            if start < end:
+                content = content.stylize(self.screen.get_visual_style("screen--selection"), start, end)
+        base = self.visual_style
+        return (Strip(content.render_segments(base))
+                .adjust_cell_length(width, base.rich_style)
+                .apply_offsets(line.start - line.paragraph_start, line.paragraph))  # for selecting text
+
+    # --- the scrollbar with the mouse: a click puts the thumb there, dragging moves it -------------
+
+    _dragging = False
+
+    def _on_bar(self, event: events.MouseEvent) -> bool:
+        offset = event.get_content_offset(self)
+        return (offset is not None and offset.x == self.scrollable_content_region.width - 1
+                and self._thumb(int(self.scroll_offset.y), self.scrollable_content_region.height) is not None)
+
+    def _scroll_to_pointer(self, event: events.MouseEvent) -> None:
+        height = self.scrollable_content_region.height
+        fraction = min(1.0, max(0.0, event.get_content_offset_capture(self).y / max(1, height - 1)))
+        self.scroll_to(y=round(fraction * self.max_scroll_y), animate=False)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if event.button == 1 and self._on_bar(event):
+            event.stop()
+            self.screen.clear_selection()  # a drag on the scrollbar selects no text
+            self._dragging = True
+            self.capture_mouse()
+            self._scroll_to_pointer(event)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._dragging:
+            self._scroll_to_pointer(event)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._dragging:
+            self._dragging = False
+            self.capture_mouse(False)
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
         return selection.extract(self.shown.plain), "\n"
