@@ -182,10 +182,12 @@ async def test_the_next_mention_is_scrolled_into_view(tmp_path: Path):
         assert int(view.scroll_offset.y) > 0
         assert any(name.split()[0] in line for line in drawn(view))  # the mention is on screen
         assert reversed_text(view) == [name]
+        top = int(view.scroll_offset.y)
         await pilot.press("right_square_bracket")  # the next one: the old one is drawn plain again
         start, end = view.focus_span
         assert hub.current.body[start:end] != name
         assert reversed_text(view) == [hub.current.body[start:end]]
+        assert int(view.scroll_offset.y) == top  # it was on screen already: the text stays put
 
 
 def reversed_text(view: ArticleView) -> list[str]:

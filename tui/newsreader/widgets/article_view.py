@@ -177,7 +177,9 @@ class ArticleView(ScrollView, can_focus=True):
         if span is not None and self.article is not None and self.article.body and self._starts:
             body_offset = len(self.shown.plain) - len(self.parts["body"].plain)  # title, metadata, legend first
             line = bisect_right(self._starts, body_offset + span[0]) - 1
-            self.scroll_to(y=max(0, line - self.scrollable_content_region.height // 3), animate=False)
+            top, height = int(self.scroll_offset.y), self.scrollable_content_region.height
+            if not top <= line < top + height:  # out of view: to a third of the pane from the top
+                self.scroll_to(y=max(0, line - height // 3), animate=False)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -266,6 +268,7 @@ class ArticleView(ScrollView, can_focus=True):
         if previous is None or old.plain != shown.plain or self._wrapped is not wrapped:
             self._strips.clear()
             self.refresh()
+            self._draw_ahead()
             return
         # other highlights on the same lines (a type toggled, the next mention, search words):
         # only the lines whose highlights changed are drawn again
@@ -337,24 +340,33 @@ class ArticleView(ScrollView, can_focus=True):
         start = round(top * (height - size) / (total - height))
         return start, start + size
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # what every line needs, looked up once per update instead of once per line
+    def _frame_of(self) -> tuple[int, int, Selection | None, tuple[int, int] | None]:
+        """What every line needs: looked up once per update instead of once per line."""
         top, height = int(self.scroll_offset.y), self.scrollable_content_region.height
-        self._frame = (top, self._text_width(), self.text_selection, self._thumb(top, height))
+        return top, self._text_width(), self.text_selection, self._thumb(top, height)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._frame = self._frame_of()
         try:
             return super().render_lines(crop)
+        finally:
+            self._frame = None
+
+    def _draw_ahead(self) -> None:
+        """Draw the lines in view now, before the screen asks for them: after a move in the list
+        the new article is made while the screen waits for its next frame, and that frame then
+        has less to do."""
+        self._frame = self._frame_of()
+        try:
+            for y in range(self.scrollable_content_region.height):
+                self.render_line(y)
         finally:
             self._frame = None
 
     _frame: tuple[int, int, Selection | None, tuple[int, int] | None] | None = None
 
     def render_line(self, y: int) -> Strip:
-        frame = self._frame
-        if frame is None:
-            top = int(self.scroll_offset.y)
-            frame = (top, self._text_width(), self.text_selection,
-                     self._thumb(top, self.scrollable_content_region.height))
-        top, width, selection, thumb = frame
+        top, width, selection, thumb = self._frame or self._frame_of()
         bar = None if thumb is None else ("article-view--thumb" if thumb[0] <= y < thumb[1] else "article-view--bar")
         row = top + y
         key = (row, bar)

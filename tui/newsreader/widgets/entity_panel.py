@@ -101,6 +101,8 @@ class EntityPanel(ScrollView, can_focus=True):
         self.scroll_to(y=0 if same is None else max(0, same - self.scrollable_content_region.height // 2),
                        animate=False)
         self.refresh()
+        for y in range(self.scrollable_content_region.height):  # drawn now, while the screen waits for its frame
+            self.render_line(y)
 
     @property
     def highlighted_row(self) -> Row | None:
