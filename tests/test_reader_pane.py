@@ -7,6 +7,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
+from textual import events
 
 from newsreader.app import NewsReaderApp
 from newsreader.screens.main_screen import MainScreen
@@ -125,6 +126,12 @@ async def test_the_scrollbar_takes_clicks_and_drags(tmp_path: Path):
         await pilot.pause()
         assert 0.3 < view.scroll_offset.y / view.max_scroll_y < 0.7
         assert app.screen.get_selected_text() in (None, "")  # dragging the bar selects no text
+        # and the wheel scrolls the text
+        before = view.scroll_offset.y
+        for _ in range(3):
+            view.post_message(events.MouseScrollDown(view, 5, 5, 0, 1, 0, False, False, False))
+        await pilot.pause()
+        assert view.scroll_offset.y > before
 
 
 def _reference_lines(text: str, width: int) -> list[str]:

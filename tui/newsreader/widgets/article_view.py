@@ -130,7 +130,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.lines: list[Line] = []
         self._starts: list[int] = []  # each line's start, for finding the line of an offset
         self._wrapped: tuple[str, int] | None = None  # the text and width ``lines`` are for
-        self._strips: dict[tuple[int, str | None], Strip] = {}  # (line number, scrollbar part) → the drawn line
+        self._strips: dict[int, Strip] = {}  # line number → the drawn text of the line (without the scrollbar)
+        self._ends: dict[str | None, Strip] = {}  # the scrollbar's part → the gap and the bar's cell
         self._line_spans: list[list[Span]] | None = None  # the highlights on each line, made when first drawn
         self._show_pending = False
         self._theme: str | None = None  # the theme the text's highlights were made in
@@ -184,6 +185,7 @@ class ArticleView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()  # drawn in the old styles
+        self._ends.clear()
         if self._theme is not None and self._theme != self.app.theme:
             self._schedule_show()  # the highlights carry the old theme's colours
 
@@ -274,7 +276,7 @@ class ArticleView(ScrollView, can_focus=True):
         # only the lines whose highlights changed are drawn again
         self._line_spans = current = self._spans_by_line()
         changed = {row for row, (before, now) in enumerate(zip(previous, current)) if before != now}
-        self._strips = {key: strip for key, strip in self._strips.items() if key[0] not in changed}
+        self._strips = {row: strip for row, strip in self._strips.items() if row not in changed}
         for row in changed:
             self.refresh_line(row)
 
@@ -297,7 +299,7 @@ class ArticleView(ScrollView, can_focus=True):
         size = Size(self.scrollable_content_region.width, len(self.lines))
         if size != self.virtual_size:
             self.virtual_size = size
-            self._scroll_update(size)  # the scrollbar and the scroll position follow the height
+            self.scroll_y = self.validate_scroll_y(self.scroll_y)  # within the new height
 
     def on_resize(self) -> None:
         self._wrap()
@@ -355,33 +357,62 @@ class ArticleView(ScrollView, can_focus=True):
     def _draw_ahead(self) -> None:
         """Draw the lines in view now, before the screen asks for them: after a move in the list
         the new article is made while the screen waits for its next frame, and that frame then
-        has less to do."""
-        self._frame = self._frame_of()
-        try:
-            for y in range(self.scrollable_content_region.height):
-                self.render_line(y)
-        finally:
-            self._frame = None
+        has less to do. The page above and the page below follow once the frame is out."""
+        top, width, selection, _ = self._frame_of()
+        for row in range(top, top + self.scrollable_content_region.height):
+            self._text_strip(row, width, selection)
+        self._draw_around_later()
+
+    _around_pending = False
+
+    def _draw_around_later(self) -> None:
+        if not self._around_pending:
+            self._around_pending = True
+            self.call_after_refresh(self._draw_around)
+
+    def _draw_around(self) -> None:
+        """Draw the page above and the page below the view while nothing else is to be done, so
+        that a scroll or a page key finds them drawn."""
+        self._around_pending = False
+        top, width, selection, _ = self._frame_of()
+        height = self.scrollable_content_region.height
+        if selection is None:
+            for row in (*range(top + height, top + 2 * height), *range(max(0, top - height), top)):
+                self._text_strip(row, width, None)
+
+    @property
+    def allow_vertical_scroll(self) -> bool:
+        """The text scrolls when it is longer than the pane (Textual's own rule asks for its
+        scrollbar, which this pane does not use)."""
+        return self.max_scroll_y > 0 and not self._check_disabled()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        # not ScrollView's: it would update Textual's (hidden) scrollbar widget, and a refresh of a
+        # widget that is not on screen makes Textual rebuild its map of the whole screen
+        if round(old) != round(new):
+            self.refresh()
+            self._draw_around_later()
 
     _frame: tuple[int, int, Selection | None, tuple[int, int] | None] | None = None
 
     def render_line(self, y: int) -> Strip:
         top, width, selection, thumb = self._frame or self._frame_of()
         bar = None if thumb is None else ("article-view--thumb" if thumb[0] <= y < thumb[1] else "article-view--bar")
-        row = top + y
-        key = (row, bar)
-        strip = self._strips.get(key) if selection is None else None
+        end = self._ends.get(bar)
+        if end is None:  # the gap and the scrollbar's cell
+            end = self._ends[bar] = Strip.join([Strip.blank(1, self.rich_style), Strip.blank(
+                1, self.rich_style if bar is None else self.get_component_rich_style(bar))])
+        return Strip.join([self._text_strip(top + y, width, selection), end])
+
+    def _text_strip(self, row: int, width: int, selection: Selection | None) -> Strip:
+        """Line ``row`` of the text as drawn, from the cache when it holds it."""
+        strip = self._strips.get(row) if selection is None else None
         if strip is None:
             strip = self._text_line(row, width, selection)
-            if bar is None:
-                strip = Strip.join([strip, Strip.blank(2, self.rich_style)])
-            else:
-                strip = Strip.join([strip, Strip.blank(1, self.rich_style),
-                                    Strip.blank(1, self.get_component_rich_style(bar))])
             if selection is None:
                 if len(self._strips) > 400:
                     self._strips.clear()
-                self._strips[key] = strip
+                self._strips[row] = strip
         return strip
 
     def _text_line(self, row: int, width: int, selection: Selection | None) -> Strip:
