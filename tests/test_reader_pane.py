@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -10,7 +11,6 @@ from rich.cells import cell_len
 from textual import events
 
 from newsreader.app import NewsReaderApp
-from newsreader.screens.main_screen import MainScreen
 from newsreader.widgets.article_view import ArticleView, wrap
 from test_app_reader import ready
 
@@ -60,9 +60,14 @@ def test_wrap_covers_the_text_in_order_and_fits_the_width(text, width):
 BODY = " ".join(f"Satz {n} über Olaf Scholz in Berlin und das Wetter." for n in range(80))
 
 
-async def open_reader(pilot, app) -> tuple[MainScreen, ArticleView]:
-    hub = await ready(app, pilot)
-    return hub, hub.query_one(ArticleView)
+@asynccontextmanager
+async def reader_on(folder: Path, text: str):
+    """The app at 140×40 on one article file with ``text``, loaded: (app, pilot, hub, reader)."""
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        hub = await ready(app, pilot)
+        yield app, pilot, hub, hub.query_one(ArticleView)
 
 
 def drawn(view: ArticleView) -> list[str]:
@@ -70,10 +75,7 @@ def drawn(view: ArticleView) -> list[str]:
 
 
 async def test_reader_draws_the_wrapped_text_scrolls_and_rewraps_on_resize(tmp_path: Path):
-    (tmp_path / "a.txt").write_text(" date 2024-03 Ein langer Bericht\n\n" + BODY, encoding="utf-8")
-    app = NewsReaderApp([str(tmp_path)])
-    async with app.run_test(size=(140, 40)) as pilot:
-        hub, view = await open_reader(pilot, app)
+    async with reader_on(tmp_path, " date 2024-03 Ein langer Bericht\n\n" + BODY) as (app, pilot, hub, view):
         width = view.scrollable_content_region.width
         text_width = width - 2  # a gap, then the scrollbar in the last column
         plain = view.shown.plain
@@ -109,10 +111,7 @@ def thumb_rows(view: ArticleView) -> list[int]:
 
 
 async def test_the_scrollbar_takes_clicks_and_drags(tmp_path: Path):
-    (tmp_path / "a.txt").write_text(" date 2024-03 Ein langer Bericht\n\n" + BODY, encoding="utf-8")
-    app = NewsReaderApp([str(tmp_path)])
-    async with app.run_test(size=(140, 40)) as pilot:
-        hub, view = await open_reader(pilot, app)
+    async with reader_on(tmp_path, " date 2024-03 Ein langer Bericht\n\n" + BODY) as (app, pilot, hub, view):
         region = view.content_region
         bar_x = region.right - 1
         await pilot.click(offset=(bar_x, region.bottom - 1))  # the bottom of the bar: the end
@@ -151,10 +150,7 @@ def _reference_lines(text: str, width: int) -> list[str]:
 
 
 async def test_toggling_a_type_redraws_without_rewrapping(tmp_path: Path):
-    (tmp_path / "a.txt").write_text(" date 2024-03 Scholz in Berlin\n\n" + BODY, encoding="utf-8")
-    app = NewsReaderApp([str(tmp_path)])
-    async with app.run_test(size=(140, 40)) as pilot:
-        hub, view = await open_reader(pilot, app)
+    async with reader_on(tmp_path, " date 2024-03 Scholz in Berlin\n\n" + BODY) as (app, pilot, hub, view):
         lines = view.lines
         per = view.get_visual_style("entity-per", partial=True).rich_style
 
@@ -176,10 +172,7 @@ async def test_toggling_a_type_redraws_without_rewrapping(tmp_path: Path):
 
 async def test_the_next_mention_is_scrolled_into_view(tmp_path: Path):
     body = " ".join(f"Satz {n} über das Wetter." for n in range(300)) + " Am Ende sprach Angela Merkel in Hamburg."
-    (tmp_path / "a.txt").write_text(" date 2024-03 Ein Wetterbericht\n\n" + body, encoding="utf-8")
-    app = NewsReaderApp([str(tmp_path)])
-    async with app.run_test(size=(140, 40)) as pilot:
-        hub, view = await open_reader(pilot, app)
+    async with reader_on(tmp_path, " date 2024-03 Ein Wetterbericht\n\n" + body) as (app, pilot, hub, view):
         assert view.entities is not None and view.entities.body, "the test needs a name near the end"
         view.focus()
         await pilot.press("right_square_bracket")
@@ -204,10 +197,7 @@ def reversed_text(view: ArticleView) -> list[str]:
 
 
 async def test_text_can_be_selected_with_the_mouse(tmp_path: Path):
-    (tmp_path / "a.txt").write_text(" date 2024-03 Ein langer Bericht\n\n" + BODY, encoding="utf-8")
-    app = NewsReaderApp([str(tmp_path)])
-    async with app.run_test(size=(140, 40)) as pilot:
-        hub, view = await open_reader(pilot, app)
+    async with reader_on(tmp_path, " date 2024-03 Ein langer Bericht\n\n" + BODY) as (app, pilot, hub, view):
         # the reader's first line is its title: drag across "langer" (border and padding first)
         x0 = view.region.x + 2 + len("Ein ")
         y0 = view.region.y + 1
