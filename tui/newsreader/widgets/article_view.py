@@ -277,8 +277,10 @@ class ArticleView(ScrollView, can_focus=True):
         self._line_spans = current = self._spans_by_line()
         changed = {row for row, (before, now) in enumerate(zip(previous, current)) if before != now}
         self._strips = {row: strip for row, strip in self._strips.items() if row not in changed}
+        top = int(self.scroll_offset.y)
         for row in changed:
-            self.refresh_line(row)
+            if top <= row < top + self.scrollable_content_region.height:
+                self.refresh_line(row)
 
     # --- lines -----------------------------------------------------------------------------------
 

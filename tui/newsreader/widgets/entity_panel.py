@@ -124,6 +124,8 @@ class EntityPanel(ScrollView, can_focus=True):
 
     def _content(self, row: Row, width: int) -> Content:
         if row.id is None:
+            if not row.kind:  # no names (yet)
+                return Content(fit(row.text, width)[0]).stylize("dim")
             if not row.text:
                 return Content("─" * width).stylize(self.get_visual_style("entity-panel--rule", partial=True))
             return Content(fit(row.text, width)[0]).stylize(self.get_visual_style("entity-panel--heading",
