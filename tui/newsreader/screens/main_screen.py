@@ -462,8 +462,8 @@ class MainScreen(Screen[None]):
         self.match_index = self.mention_index = -1
         # A move in the list: its cursor is painted first (two lines); the reader and the names
         # panel follow in the next frame (drawing them takes longer than a frame, and keys held
-        # down then move the cursor at the rate they come, showing only the article it stops on). The first
-        # article (at start, or into an empty list) is shown at once: there is no cursor to move.
+        # down then move the cursor at the rate they come, showing only the article it stops on).
+        # The first article (at start, or into an empty list) is shown at once: there is no cursor.
         if not self._view_pending:
             self._view_pending = True
             if old is None:
@@ -696,9 +696,8 @@ class MainScreen(Screen[None]):
         wanted = self.entity_filter
         if wanted is None:
             row = self.query_one(EntityPanel).highlighted_row
-            if row is not None and row.id:
-                kind, name = row.id.split("\x1f", 1)
-                wanted = (kind, name)
+            if row is not None:
+                wanted = (row.kind, row.text)
         mentions = [lm for lm in view.entities.body
                     if wanted is None or (lm.mention.type, lm.canonical) == wanted]
         self.match_spans = [(lm.mention.start, lm.mention.end) for lm in mentions]

@@ -197,7 +197,9 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _spans(self, text: str, mentions, with_matches: bool) -> list[Span]:
         """The highlights of ``text``: its names by type (hidden types left out), then search matches."""
-        spans = [Span(lm.mention.start, lm.mention.end, self._style(f"entity-{lm.mention.type.lower()}"))
+        styles = {kind: self._style(f"entity-{kind.lower()}")  # once per type, not per mention
+                  for kind in {lm.mention.type for lm in mentions} - self.hidden}
+        spans = [Span(lm.mention.start, lm.mention.end, styles[lm.mention.type])
                  for lm in mentions if lm.mention.type not in self.hidden and lm.mention.end <= len(text)]
         if with_matches and self.terms:
             from newsreader.core.search.index import match_spans
@@ -439,8 +441,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _on_bar(self, event: events.MouseEvent) -> bool:
         offset = event.get_content_offset(self)
-        return (offset is not None and offset.x == self.scrollable_content_region.width - 1
-                and self._thumb(int(self.scroll_offset.y), self.scrollable_content_region.height) is not None)
+        return offset is not None and offset.x == self.scrollable_content_region.width - 1 and self.allow_vertical_scroll
 
     def _scroll_to_pointer(self, event: events.MouseEvent) -> None:
         height = self.scrollable_content_region.height

@@ -91,10 +91,7 @@ class EntityPanel(ScrollView, can_focus=True):
             rows.append(Row(None, "", "No names found yet"))
         self.rows = rows
         self._lines.clear()
-        size = Size(self.scrollable_content_region.width, len(rows))
-        if size != self.virtual_size:
-            self.virtual_size = size
-            self._scroll_update(size)  # the scrollbar follows the number of names
+        self._size_to_rows()
         # the cursor stays on the same name if the new article has it too, else it is put away
         same = next((i for i, row in enumerate(rows) if chosen is not None and row.id == chosen), None)
         self.set_reactive(EntityPanel.highlighted, same)
@@ -112,9 +109,14 @@ class EntityPanel(ScrollView, can_focus=True):
 
     # --- drawing ---------------------------------------------------------------------------------
 
+    def _size_to_rows(self) -> None:
+        size = Size(self.scrollable_content_region.width, len(self.rows))
+        if size != self.virtual_size:
+            self.virtual_size = size
+            self._scroll_update(size)  # the scrollbar follows the number of names
+
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows))
-        self._scroll_update(self.virtual_size)
+        self._size_to_rows()
         self._lines.clear()
         self.refresh()
 
@@ -211,9 +213,8 @@ class EntityPanel(ScrollView, can_focus=True):
 
     def action_choose(self) -> None:
         row = self.highlighted_row
-        if row is not None and row.id:
-            kind, name = row.id.split(SEP, 1)
-            self.post_message(self.Chosen(kind, name))
+        if row is not None:  # always a name: headings and rules are never highlighted
+            self.post_message(self.Chosen(row.kind, row.text))
 
     def on_focus(self) -> None:
         if self.highlighted is None:
