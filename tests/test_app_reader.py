@@ -222,6 +222,29 @@ async def test_bookmark_of_an_article_not_loaded_is_listed_and_removable(folder)
         assert app.screen is hub
 
 
+async def test_new_marks_that_reach_the_bookmarks_view_before_it_is_mounted_are_shown(folder):
+    # `b` then `B` at once: the save's MarksLoaded can reach the pushed view before its table has
+    # columns (CI once failed on exactly this with "More values provided than there are columns")
+    from newsreader.core.bookmarks import Bookmark
+
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        hub = await ready(app, pilot)
+        view = BookmarksScreen(hub, [], set(hub.by_id))
+        later = Bookmark.of(hub.current)
+        view.refresh_marks([later], set(hub.by_id))  # before compose: no table yet
+        await app.push_screen(view)
+        await pilot.pause()
+        table = view.query_one(DataTable)
+        assert table.row_count == 1 and str(table.get_row(later.id)[2]) == hub.current.title
+        await pilot.press("escape")
+        await pilot.press("b", "B")  # no wait between the save and the view
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, BookmarksScreen)
+        assert app.screen.query_one(DataTable).get_row(hub.current.id)[0].plain == "★"
+
+
 async def test_reading_state_unread_count_and_next_unread(folder, monkeypatch):
     monkeypatch.setattr("newsreader.screens.main_screen.READ_AFTER_SECONDS", 0.05)
     app = NewsReaderApp([str(folder)])
@@ -274,7 +297,14 @@ async def test_command_palette_jumps_to_an_entity(folder):
         hub = await ready(app, pilot)
         await pilot.press("ctrl+p")
         await pilot.press(*"jump to entity scholz")
-        await pilot.pause(0.5)
+        from textual.command import CommandList
+
+        commands = app.screen.query_one(CommandList)
+        for _ in range(200):  # the palette searches in the background: wait for its first hit
+            await pilot.pause(0.05)
+            if commands.option_count and commands.highlighted is not None:
+                break
+        assert "Scholz" in str(commands.get_option_at_index(commands.highlighted).prompt)
         await pilot.press("enter")
         await pilot.pause()
         assert hub.entity_filter == ("PER", "Olaf Scholz")

@@ -78,7 +78,10 @@ class BookmarksScreen(Screen[str | None]):
 
     def refresh_marks(self, marks: list[Bookmark], present: set[str]) -> None:
         self.marks, self.present = marks, present
-        table = self.query_one(DataTable)
+        tables = self.query(DataTable)
+        if not tables or not tables.first().columns:
+            return  # pushed but not mounted yet (a save finished just after `B`): on_mount shows these
+        table = tables.first()
         row = table.cursor_row
         table.clear()
         for b in marks:
