@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -67,6 +68,11 @@ def _valid_bookmark(value: object) -> dict | None:
     return out
 
 
+def newest_first(marks: Iterable[Bookmark]) -> list[Bookmark]:
+    """Bookmarks in the order they are listed everywhere: the newest first."""
+    return sorted(marks, key=lambda b: (b.created, b.id), reverse=True)
+
+
 class BookmarkStore:
     def __init__(self, path: Path | None = None):
         self.store = JsonStore(path or data_dir() / "bookmarks.json", "bookmarks", VERSION, _valid_bookmark,
@@ -78,12 +84,7 @@ class BookmarkStore:
 
     def load(self) -> tuple[list[Bookmark], Loaded]:
         loaded = self.store.load()
-        return self._sorted(loaded.entries), loaded
-
-    @staticmethod
-    def _sorted(entries: dict[str, dict]) -> list[Bookmark]:
-        marks = [Bookmark(id=k, **v) for k, v in entries.items()]
-        return sorted(marks, key=lambda b: (b.created, b.id), reverse=True)
+        return newest_first(Bookmark(id=k, **v) for k, v in loaded.entries.items()), loaded
 
     def add(self, bookmark: Bookmark) -> Loaded:
         """Add or update; an existing bookmark keeps its creation time, and its note and tags

@@ -252,7 +252,7 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="store")
     def change_bookmark(self, action: str, article: Article | None = None, article_id: str = "",
                         note: str | None = None) -> None:
-        from newsreader.core.bookmarks import Bookmark, BookmarkStore, StoreError
+        from newsreader.core.bookmarks import Bookmark, BookmarkStore, StoreError, newest_first
 
         store = BookmarkStore()
         try:
@@ -265,7 +265,7 @@ class MainScreen(Screen[None]):
             marks, loaded = store.load()
             self.post_message(self.MarksLoaded(marks, loaded.notices))
         except StoreError as exc:
-            self.post_message(self.MarksLoaded(list(self.marks.values()), [str(exc)]))
+            self.post_message(self.MarksLoaded(newest_first(self.marks.values()), [str(exc)]))
 
     @work(thread=True, group="store")
     def save_read(self, article_id: str) -> None:
@@ -628,7 +628,9 @@ class MainScreen(Screen[None]):
         self._update_status()
 
     def action_show_bookmarks(self) -> None:
-        marks = sorted(self.marks.values(), key=lambda b: (b.created, b.id), reverse=True)
+        from newsreader.core.bookmarks import newest_first
+
+        marks = newest_first(self.marks.values())
 
         def opened(article_id: str | None) -> None:
             if article_id:
