@@ -138,9 +138,12 @@ class EntityPanel(ScrollView, can_focus=True):
         gap = " " * max(0, width - cell_len(name) - cell_len(count))  # the counts in a column at the right
         return Content.assemble(Content(name).stylize(style), gap, Content(count).stylize("dim"))
 
+    def _frame_of(self) -> tuple[int, int, bool]:
+        """What every line needs: looked up once per update instead of once per line."""
+        return int(self.scroll_offset.y), self.scrollable_content_region.width, self.has_focus
+
     def render_lines(self, crop: Region) -> list[Strip]:
-        # what every line needs, looked up once per update instead of once per line
-        self._frame = (int(self.scroll_offset.y), self.scrollable_content_region.width, self.has_focus)
+        self._frame = self._frame_of()
         try:
             return super().render_lines(crop)
         finally:
@@ -149,8 +152,7 @@ class EntityPanel(ScrollView, can_focus=True):
     _frame: tuple[int, int, bool] | None = None
 
     def render_line(self, y: int) -> Strip:
-        top, width, focused = self._frame or (int(self.scroll_offset.y), self.scrollable_content_region.width,
-                                              self.has_focus)
+        top, width, focused = self._frame or self._frame_of()
         index = top + y
         if not 0 <= index < len(self.rows):
             return Strip.blank(width, self.rich_style)
