@@ -1,6 +1,6 @@
 """The list of articles: marker, date, title, source; one line per article.
 
-A line-API widget: it draws only the lines on screen, each from the article it shows, and a
+A :class:`LineList`: it draws only the lines on screen, each from the article it shows, and a
 cursor move repaints two lines. (Textual's DataTable, used before, rendered every cell through
 Rich and restyled a dozen component classes: a fifth of the time to the first screen, and a
 full repaint of the table on each key.)
@@ -9,16 +9,13 @@ full repaint of the table on each key.)
 from __future__ import annotations
 
 from rich.cells import cell_len, set_cell_size
-from textual import events
 from textual.binding import Binding
 from textual.content import Content
-from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import var
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
 
 from newsreader.core.article import Article
+from newsreader.widgets.line_list import LineList
 
 MARK_WIDTH, DATE_WIDTH, SOURCE_WIDTH = 2, 13, 12  # "~16 Jan 2024" and a space
 MIN_TITLE = 12
@@ -36,7 +33,7 @@ def fit(text: str, width: int) -> tuple[str, int]:
     return text[:cut] + "…", cut
 
 
-class ArticleList(ScrollView, can_focus=True):
+class ArticleList(LineList):
     """Shows ``articles`` in the given order with a row cursor. Posts
     :class:`ArticleList.Highlighted` when the cursor lands on an article. Titles are text, never
     markup."""
@@ -55,19 +52,18 @@ class ArticleList(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES = {"search-match", "article-list--cursor", "article-list--cursor-blurred",
                          "article-list--dim"}
+    CURSOR_CLASSES = ("article-list--cursor", "article-list--cursor-blurred")
 
     articles: var[list[Article]] = var(list, always_update=True)
     bookmarked: var[frozenset[str]] = var(frozenset())
     read: var[frozenset[str]] = var(frozenset())
     title_spans: var[dict[str, list[tuple[int, int]]]] = var(dict)  # search matches in titles
-    cursor: var[int] = var(0)
+    cursor: var[int] = var(0)  # always on a row (0 when there is none)
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._rows: dict[str, int] = {}
         self._source_width = SOURCE_WIDTH
-        # (row, the cursor's component class or None) → the drawn line
-        self._lines: dict[tuple[int, str | None], Strip] = {}
 
     # --- what is shown ---------------------------------------------------------------------------
 
@@ -84,26 +80,13 @@ class ArticleList(ScrollView, can_focus=True):
         # the source column is as wide as the longest source shown (at most SOURCE_WIDTH)
         longest = max((len(a.source) for a in articles if a.source), default=0)
         self._source_width = min(SOURCE_WIDTH, longest + 1) if longest else 0
-        self.virtual_size = Size(self.scrollable_content_region.width, len(articles))
-        self._redraw()
+        self.rows_changed()
         if self.cursor >= len(articles):
             self.cursor = max(0, len(articles) - 1)
 
     def on_mount(self) -> None:
         for name in ("bookmarked", "read", "title_spans"):  # what the lines show besides the articles
-            self.watch(self, name, self._redraw, init=False)
-
-    def _redraw(self) -> None:
-        self._lines.clear()
-        self.refresh()
-
-    def on_resize(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self.articles))
-        self._redraw()
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._lines.clear()  # another theme or focus colour: the drawn lines are out of date
+            self.watch(self, name, self.rows_changed, init=False)
 
     def _title(self, article: Article, width: int) -> Content:
         text, kept = fit(article.title, width)
@@ -118,7 +101,8 @@ class ArticleList(ScrollView, can_focus=True):
                     title = title.stylize(match, start, min(end, kept))
         return title.pad_right(width - title.cell_length)
 
-    def _content(self, article: Article, width: int) -> Content:
+    def render_row(self, row: int, width: int) -> Content:
+        article = self.articles[row]
         if article.id in self.bookmarked:
             mark = Content("★ ").stylize("bold")
         else:
@@ -134,44 +118,13 @@ class ArticleList(ScrollView, can_focus=True):
         source = Content(fit(article.source or "", source_width - 1)[0])
         return Content.assemble(mark, date, self._title(article, title_width - 1), " ", source)
 
-    def render_line(self, y: int) -> Strip:
-        row = int(self.scroll_offset.y) + y
-        width = self.scrollable_content_region.width
-        if not 0 <= row < len(self.articles):
-            return Strip.blank(width, self.rich_style)
-        cursor = None
-        if row == self.cursor:  # its colour follows the focus (Textual repaints the widget when that changes)
-            cursor = "article-list--cursor" if self.has_focus else "article-list--cursor-blurred"
-        key = (row, cursor)
-        strip = self._lines.get(key)
-        if strip is None or strip.cell_length != width:
-            base = self.visual_style  # under the text's own styles (bold, search matches)
-            if cursor is not None:
-                base = base + self.get_visual_style(cursor)
-            segments = self._content(self.articles[row], width).render_segments(base)
-            strip = Strip(segments).adjust_cell_length(width, base.rich_style)
-            if len(self._lines) > 400:
-                self._lines.clear()
-            self._lines[key] = strip
-        return strip
-
     # --- the cursor ------------------------------------------------------------------------------
 
-    def validate_cursor(self, cursor: int) -> int:
-        return max(0, min(cursor, len(self.articles) - 1))
+    def validate_cursor(self, cursor: int | None) -> int:
+        return max(0, min(cursor or 0, len(self.articles) - 1))
 
-    def watch_cursor(self, old: int, new: int) -> None:
-        height = self.scrollable_content_region.height
-        top = int(self.scroll_offset.y)
-        for row in (old, new):
-            if top <= row < top + height:  # a line outside the view is not drawn
-                self.refresh_line(row)
-        if height and not top <= new < top + height:
-            # a cursor leaving the view brings it to the middle: the next half page of moves
-            # repaints two lines, not the whole list (a scroll by one line repaints it all)
-            self.scroll_to(y=max(0, new - height // 2), animate=False, immediate=True)
-        if self.articles:
-            self.post_message(self.Highlighted(self.articles[new].id))
+    def highlight_message(self, row: int) -> Message | None:
+        return self.Highlighted(self.articles[row].id) if self.articles else None
 
     def move_to(self, article_id: str) -> None:
         """Put the cursor on ``article_id`` if it is listed."""
@@ -179,25 +132,8 @@ class ArticleList(ScrollView, can_focus=True):
         if row is not None:
             self.cursor = row
 
-    def action_cursor_down(self) -> None:
-        self.cursor += 1
-
-    def action_cursor_up(self) -> None:
-        self.cursor -= 1
-
     def action_page_down(self) -> None:
-        self.cursor += max(1, self.scrollable_content_region.height - 1)
+        self.move_cursor(max(1, self.scrollable_content_region.height - 1))
 
     def action_page_up(self) -> None:
-        self.cursor -= max(1, self.scrollable_content_region.height - 1)
-
-    def action_first(self) -> None:
-        self.cursor = 0
-
-    def action_last(self) -> None:
-        self.cursor = len(self.articles) - 1
-
-    def on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is not None:
-            self.cursor = int(self.scroll_offset.y) + offset.y
+        self.move_cursor(-max(1, self.scrollable_content_region.height - 1))
