@@ -12,6 +12,8 @@ section), so ``per:``-style filters are not part of the keystroke mix.
 from __future__ import annotations
 
 import json
+import os
+import random
 import statistics
 import subprocess
 import sys
@@ -96,6 +98,89 @@ print(json.dumps(rows))
 """
 
 
+LONG_QUERIES = ["haushalt", "zebrastreifen", "stadt haushalt", "bericht -zebrastreifen", '"langer bericht"',
+                "verkehrsamt", "bahnhof date:2000.."]
+
+LONG_TYPE = """
+import json, sys
+from pathlib import Path
+from newsreader.core.search.index import SearchIndex, default_index_path
+idx = SearchIndex(default_index_path([sys.argv[1]]))
+idx.ensure_vocabulary()
+lat = []
+for q in json.loads(sys.argv[2]):
+    for i in range(1, len(q) + 1):
+        lat.append(idx.search(q[:i], limit=20).elapsed_ms)
+print(json.dumps(lat))
+"""
+
+
+def write_long_article(path: Path, megabytes: float = 60, seed: int = 18) -> Path:
+    """One plain-text article of about ``megabytes`` MB of German-looking text: words of two to
+    four German syllables (umlauts included) drawn with a Zipf law from a pool of 60,000, plus
+    the short words of German, in sentences and paragraphs; 'Zebrastreifen' once, at the end.
+    (tests/test_hardening_db.py uses it too.)"""
+    rng = random.Random(seed)
+    syllables = ("ber lin ge mein de rat haus halt schaft ung stadt ver kehr bahn hof wirt markt land tag wahl "
+                 "recht amt zeit kunft bund bau werk heit keit über grün füh rung spä ter schul kir che").split()
+    short = "und der die das in mit von für auf über nach bei sich nicht ein eine den dem im zu ist wird hat".split()
+    pool = list(dict.fromkeys("".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(90_000)))[:60_000]
+    cum = [0.0]
+    for i in range(len(pool)):
+        cum.append(cum[-1] + 1 / (i + 1))
+    cum = cum[1:]
+    paragraphs = []
+    for _ in range(3000):
+        words = [w.capitalize() if rng.random() < 0.3 else w
+                 for w in rng.choices(pool, cum_weights=cum, k=60)] + rng.choices(short, k=50)
+        rng.shuffle(words)
+        sentences = [" ".join(words[i:i + 11]) for i in range(0, len(words), 11)]
+        paragraphs.append((". ".join(s[0].upper() + s[1:] for s in sentences) + ".\n\n").encode("utf-8"))
+    size = int(megabytes * 2**20)
+    with path.open("wb") as out:
+        written = out.write("Der Haushalt der Stadt: ein sehr langer Bericht\n\n".encode("utf-8"))
+        while written < size:
+            written += out.write(rng.choice(paragraphs))
+        out.write(b"Am Ende steht ein Zebrastreifen.\n")
+    return path
+
+
+def _peak_mb(args: list[str], env: dict) -> tuple[float, float]:
+    """Peak RSS (MB) and seconds of a command, measured on the process itself (wait4)."""
+    import time
+
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if status:
+        raise RuntimeError(f"{args} failed ({status})")
+    return usage.ru_maxrss / 1024, time.perf_counter() - t0
+
+
+def long_article(megabytes: float = 60) -> str:
+    """`newsreader index` on a folder with one long article: peak memory over the same command on
+    one short article, and per-keystroke search latency afterwards."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, XDG_CACHE_HOME=str(Path(tmp, "cache")), XDG_CONFIG_HOME=str(Path(tmp, "config")))
+        small, big = Path(tmp, "small"), Path(tmp, "big")
+        small.mkdir()
+        big.mkdir()
+        (small / "kurz.txt").write_text("Ein kurzer Bericht\n\nDer Rat der Stadt tagt in Berlin.\n", encoding="utf-8")
+        size = write_long_article(big / "lang.txt", megabytes).stat().st_size / 2**20
+        cmd = [sys.executable, "-m", "newsreader", "index"]
+        base, _ = _peak_mb([*cmd, str(small)], env)
+        peak, seconds = _peak_mb([*cmd, str(big)], env)
+        out = subprocess.run([sys.executable, "-c", LONG_TYPE, str(big), json.dumps(LONG_QUERIES)], env=env,
+                             capture_output=True, text=True, check=True)
+        lat = json.loads(out.stdout)
+    return (f"One long article ({size:.0f} MB of German-looking text, benchmarks/bench_search.py "
+            f"`write_long_article`): `newsreader index` takes {seconds:.0f} s and **{peak - base:.0f} MB** above the same "
+            f"command on one short article ({(peak - base) / size:.1f}× the file; peak {peak:.0f} MB). Searching it "
+            f"afterwards, {len(lat)} keystrokes of {len(LONG_QUERIES)} queries: p50 {pct(lat, 0.5):.1f} ms, "
+            f"p95 {pct(lat, 0.95):.1f} ms, max {max(lat):.1f} ms (snippets read only the first "
+            "100 KB of a text).\n")
+
+
 def _run(code: str, *args: str) -> object:
     out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
@@ -109,7 +194,8 @@ def pct(values: list[float], p: float) -> float:
 def run(sizes: tuple[int, ...] = (10_000, 100_000)) -> str:
     title = "## Search\n\n"
     if not corpus.available():
-        return title + "Skipped: ../shared/corpora/10kgnad is not present on this machine.\n"
+        return (title + "Skipped: ../shared/corpora/10kgnad is not present on this machine.\n\n"
+                + long_article())
     queries = [q["q"] for q in json.loads(QUERIES.read_text())["queries"]] + EXTRA
     keystrokes = sum(len(q) for q in queries)
     rows = []
@@ -168,6 +254,7 @@ def run(sizes: tuple[int, ...] = (10_000, 100_000)) -> str:
     lines.append(f"Quality on the 1,028 real articles: the intended article is in the top 3 for **{top3} of "
                  f"{len(quality)}** hand-written queries ({100 * top3 / len(quality):.0f}%; "
                  "benchmarks/search_queries.json). Missed: " + (", ".join(misses) or "none") + ".\n")
+    lines.append(long_article())
     return "\n".join(lines)
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
+import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -137,12 +139,42 @@ def ner_texts(articles: Iterable[Article]) -> list[str]:
     return [t for a in articles for t in (a.title, a.body[:MAX_NER_CHARS])]
 
 
+PIECE = 1 << 20  # long texts are worked on a piece of about this many characters at a time
+_SPACE = re.compile(r"\s")
+
+
+def pieces(text: str, size: int | None = None) -> Iterator[str]:
+    """``text`` in pieces of at least ``size`` characters (default ``PIECE``; the last may be
+    shorter), each ending after a whitespace character: no word, hyphenated compound or Unicode
+    composition spans two pieces. A text shorter than that is one piece, itself."""
+    size = size or PIECE
+    start = 0
+    while start < len(text):
+        space = _SPACE.search(text, start + size)
+        end = space.end() if space else len(text)
+        yield text[start:end]
+        start = end
+
+
 def article_id(title: str, body: str) -> str:
     """Stable id from the normalised content: the same text in two files, or a renamed file,
-    gets the same id. Whitespace, case and Unicode composition do not matter."""
-    norm = unicodedata.normalize("NFC", f"{title}\n{body}").casefold()
-    norm = " ".join(norm.split())  # every run of whitespace (str.isspace, as re's \s) becomes one space
-    return hashlib.blake2b(norm.encode("utf-8"), digest_size=8).hexdigest()
+    gets the same id. Whitespace, case and Unicode composition do not matter.
+
+    The hash is of ``" ".join(NFC(title + "\\n" + body).casefold().split())``, taken a
+    :func:`pieces` at a time, so a 60 MB body needs no copies of its size."""
+    digest = hashlib.blake2b(digest_size=8)
+    wrote = gap = False  # a word was hashed; whitespace came after the last one
+    for piece in itertools.chain((title, "\n"), pieces(body)):
+        norm = unicodedata.normalize("NFC", piece).casefold()
+        words = norm.split()  # every run of whitespace (str.isspace, as re's \s) becomes one space
+        if words:
+            if wrote and (gap or norm[0].isspace()):
+                digest.update(b" ")
+            digest.update(" ".join(words).encode("utf-8"))
+            wrote, gap = True, norm[-1].isspace()
+        elif norm:
+            gap = True
+    return digest.hexdigest()
 
 
 def sort_articles(articles: list[Article], newest_first: bool = True) -> list[Article]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,16 +46,20 @@ def read_text(path: Path) -> tuple[str, bool]:
         decoded = decode_bytes(data)
     except BinaryFile as exc:
         raise LoadError(str(exc)) from None
+    del data  # a large file is not held twice
     return clean_text(decoded.text), decoded.redecoded
 
 
 def load_file(path: Path) -> list[Article]:
     """All articles in one file. Raises :class:`LoadError` with a reason when there are none."""
     text, redecoded = read_text(path)
-    if not text.strip():
+    text = text.rstrip()  # means nothing to any format; gone here, no parser copies a long text to drop it
+    if not text:
         raise LoadError("empty (no text)")
     try:
-        articles = parse_document(text, path)
+        with warnings.catch_warnings():  # a library's warning about a page (dateutil's
+            warnings.simplefilter("ignore")  # UnknownTimezoneWarning) is not for the terminal
+            articles = parse_document(text, path)
     except NotArticles as exc:
         raise LoadError(str(exc)) from None
     if not articles:

@@ -6,7 +6,9 @@ Nothing here knows any particular article: the rules describe how news pages are
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from newsreader.core.dates import STAMP_WORDS, find_stamp
@@ -98,7 +100,7 @@ def agency_name(text: str) -> str | None:
 def first_sentence(text: str) -> str:
     """The first sentence, not cut at ordinals ("75. Jahrestag"), dates or abbreviations."""
     for m in _SENTENCE_END.finditer(text):
-        before = text[: m.start()].rsplit(None, 1)
+        before = text[max(0, m.start() - 100): m.start()].rsplit(None, 1)  # the word before it
         word = before[-1] if before else ""
         stem = word.lower().strip("\"„“(").split(".")[-1]
         if m.group().startswith(".") and (word[-1:].isdigit() or stem in _ABBREVIATIONS or len(stem) == 1):
@@ -109,7 +111,13 @@ def first_sentence(text: str) -> str:
 
 def shorten(text: str, limit: int = MAX_TITLE) -> str:
     """At most ``limit`` characters, cut at a word boundary with an ellipsis."""
-    text = " ".join(text.split())
+    words, length = [], -1
+    for m in _NON_SPACE.finditer(text):  # only the words that can show: a body may be 60 MB
+        words.append(m.group())
+        length += len(m.group()) + 1
+        if length > limit:
+            break
+    text = " ".join(words)
     if len(text) <= limit:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:–-— ")
@@ -200,16 +208,43 @@ def _take_byline(names: str, meta: TextMeta) -> None:
         meta.author = meta.author or _people(names)
 
 
+LEAD_LINES = 46  # the lead is looked for in the first 40 lines, a kicker up to 6 lines below it
+_NON_SPACE = re.compile(r"\S+")
+_NEWLINES = re.compile(r"\n*")
+
+
+def _rstrip_len(text: str) -> int:
+    """``len(text.rstrip())``, without copying a long text."""
+    window = 4096
+    while window < len(text):
+        kept = len(text[-window:].rstrip())
+        if kept:
+            return len(text) - window + kept
+        window *= 16
+    return len(text.rstrip())
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text``, one at a time."""
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        yield text[start:end]
+        start = end + 1
+    yield text[start:]
+
+
 def analyse_text(text: str, title: str | None = None) -> TextMeta:
     """Find title, kicker, source, author and boilerplate lines of a plain article text.
     ``title`` (from metadata) wins; otherwise the headline, else the first sentence."""
     meta = TextMeta()
-    lines = text.split("\n")
+    lines = list(itertools.islice(_lines(text), LEAD_LINES))  # not all: a body may be 60 MB
     offsets, pos = [], 0
     for line in lines:
         offsets.append(pos)
         pos += len(line) + 1
     paragraphs = sum(1 for line in lines if line.strip())
+    if paragraphs == 1 and _NON_SPACE.search(text, pos):
+        paragraphs = 2  # or more: a line below the lead has text
 
     headline_index: int | None = None
     headline = ""
@@ -244,7 +279,8 @@ def analyse_text(text: str, title: str | None = None) -> TextMeta:
             dateline = _DATELINE.match(line)
             if dateline and agency_name(dateline["agency"]):
                 meta.source = meta.source or agency_name(dateline["agency"])
-    tail = text.rstrip()[-120:]
+    stop = _rstrip_len(text)
+    tail = text[max(0, stop - 120):stop]
     credit = _CREDIT_TAIL.search(tail)
     if credit and agency_name(credit["who"]):
         meta.source = meta.source or agency_name(credit["who"])
@@ -278,15 +314,16 @@ def analyse_text(text: str, title: str | None = None) -> TextMeta:
             end += 1  # lines above stay: do not leave a gap of blank lines behind
         cut = (start, end)
     if not meta.title:
-        lead = next((line.strip() for line in lines if line.strip() and not _is_credit(line)
+        lead = next((line.strip() for line in _lines(text) if line.strip() and not _is_credit(line)
                      and not _not_headline(line.strip()) and not _BYLINE.match(line.strip())), None)
-        lead = lead or next((line.strip() for line in lines if line.strip()), text)
+        lead = lead or next((line.strip() for line in _lines(text) if line.strip()), text)
         meta.title = shorten(first_sentence(lead))
 
     removed = cut[1] - cut[0]
-    body = text[: cut[0]] + text[cut[1] :]
     spans = [(s - removed, e - removed) if s >= cut[1] else (s, e) for s, e in meta.boilerplate]
-    lead_blank = len(body) - len(body.lstrip("\n"))
-    meta.body = body.strip("\n").rstrip()
+    # the body: the text without the cut, leading blank lines and trailing space, in one copy at most
+    body, start = (text, cut[1]) if cut[0] == 0 else (text[: cut[0]] + text[cut[1] :], 0)
+    lead_blank = _NEWLINES.match(body, start).end() - start
+    meta.body = body[start + lead_blank : _rstrip_len(body)]
     meta.boilerplate = [(s - lead_blank, e - lead_blank) for s, e in spans if s >= lead_blank]
     return meta

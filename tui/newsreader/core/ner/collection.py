@@ -27,10 +27,10 @@ class CollectionEntities:
         return [e.to_json() for e in self.entities]
 
 
-def default_cache() -> EntityCache:
+def default_cache(on_notice: Callable[[str], None] | None = None) -> EntityCache:
     from newsreader.core.paths import cache_dir
 
-    return EntityCache(cache_dir() / "entities.sqlite")
+    return EntityCache(cache_dir() / "entities.sqlite", on_notice=on_notice)
 
 
 def analyse(articles: Sequence[Article], recognizer: Recognizer, cache: EntityCache | None = None,
@@ -49,7 +49,7 @@ def analyse(articles: Sequence[Article], recognizer: Recognizer, cache: EntityCa
         linked = index.linked(article.id)
         k = split[article.id]
         by_article[article.id] = ArticleEntities(linked[:k], linked[k:])
-    return CollectionEntities(by_article, entities, [cache.notice] if cache.notice else [])
+    return CollectionEntities(by_article, entities, cache.new_notices())
 
 
 def mention_json(lm: LinkedMention) -> dict:

@@ -4,7 +4,8 @@ Layout (schema ``SCHEMA``):
 
 - ``files``: every file seen, with its mtime and size, the article ids it held, or why it was
   skipped. A refresh parses only files that are new or whose mtime/size changed; files that are
-  gone are dropped, and so are articles no file holds any more.
+  gone are dropped, and so are articles no file holds any more. An article a changed file still
+  holds (same title and text, so the same id) gets that file's metadata and text.
 - ``docs``: one row per article: its metadata (a marshal'd tuple, fast to read back), its ISO
   date for ``date:`` filters and its entity names; ``bodies`` holds the texts, so a relaunch
   lists a large collection without reading them and needs no parsing.
@@ -12,15 +13,20 @@ Layout (schema ``SCHEMA``):
   are also indexed joined) with the columns
   title, body, per, loc, org, misc, source.
 
-A database that cannot be opened, is not ours or has another schema version is moved aside and
-rebuilt; ``notices`` says so.
+Faults (``newsreader.core.dbfile``): a database that cannot be opened, is not ours, has another
+schema version, or turns out damaged when it is read (a bad page, wrong columns, a row that
+does not decode) is moved aside once and rebuilt from the files of the last refresh; a
+database another program has locked is waited for. Every write is one ``BEGIN IMMEDIATE``
+transaction that looks again at what is stored, so two processes can index one collection at
+the same time. ``notices`` (and ``on_notice``, when set) say what happened, one line each.
 
 Search: each query word is expanded against the index vocabulary (kept in memory): the exact
 folded word, prefix completions for the word still being typed, and words within a small edit
 distance (``fold.max_edits``, optimal string alignment via rapidfuzz). Results are ranked by
 FTS5's BM25 with column weights (title 4, entity names 2, body and source 1) in tiers: all words
 near each other (within 12 words) first, then exact matches, then matches that needed a typo
-correction.
+correction. A hit's snippet comes from the first ``SNIPPET_BYTES`` of its text, so a search
+costs the same whatever the size of the articles it finds.
 """
 
 from __future__ import annotations
@@ -42,7 +48,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsreader.core.article import Article, ArticleDate, ner_texts, sort_articles
+from newsreader.core.article import Article, ArticleDate, ner_texts, pieces, sort_articles
+from newsreader.core.dbfile import (BUSY_TIMEOUT, POLL, NotOurs, is_damage, move_aside, reason,
+                                    retry_busy)
 from newsreader.core.discover import Skipped, discover_stat
 from newsreader.core.search.fold import find_terms, folded_text, index_text, max_edits
 
@@ -58,7 +66,27 @@ MAX_COMPLETIONS = 30
 MIN_PREFIX = 3          # a word being typed completes from its third letter on
 MAX_FUZZY = 12
 SNIPPET_CHARS = 180
+SNIPPET_BYTES = 100_000  # a snippet is taken from this much of the start of a text
+BATCH_CHARS = 32 * 2**20  # a batch of files is written when its texts reach this size
 ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
+TABLES = {"files", "docs", "bodies", "fts", "holds"}
+_INSERT_FTS = f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+_DELETE_FTS = f"INSERT INTO fts (fts, rowid, {', '.join(COLUMNS)}) VALUES ('delete', ?, ?, ?, ?, ?, ?, ?, ?)"
+_CREATE = (
+    "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,"
+    " ids TEXT NOT NULL, reason TEXT)",
+    "CREATE TABLE IF NOT EXISTS docs (rowid INTEGER PRIMARY KEY, article_id TEXT UNIQUE NOT NULL,"
+    " date TEXT, meta BLOB NOT NULL, ents TEXT)",
+    "CREATE TABLE IF NOT EXISTS bodies (rowid INTEGER PRIMARY KEY, body TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS docs_date ON docs(date)",
+    "CREATE TABLE IF NOT EXISTS holds (article_id TEXT NOT NULL, path TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS holds_id ON holds(article_id)",
+    "CREATE INDEX IF NOT EXISTS holds_path ON holds(path)",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5({', '.join(COLUMNS)}, content='',"
+    " tokenize='unicode61 remove_diacritics 0')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS vocab USING fts5vocab(fts, 'row')",
+    f"PRAGMA user_version = {SCHEMA}",
+)
 
 Progress = Callable[[int, int, str], None]  # done, total, what
 
@@ -75,7 +103,7 @@ class Match:
 
 @dataclass
 class Hit:
-    article: Article
+    article: Article  # without its text (``lazy``; SearchIndex.fill loads it)
     score: float
     tier: str
     snippet: str
@@ -117,6 +145,22 @@ def _locked(method):
     return wrapper
 
 
+def _recovering(method):
+    """A public method that reads the database: while another program locks it, wait (one notice);
+    when it is damaged, move it aside, rebuild it (``SearchIndex._rebuild``) and run again."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        generation = self._generation
+        try:
+            return retry_busy(lambda: method(self, *args, **kwargs), self.busy_timeout, self._say_busy)
+        except Exception as exc:
+            if self.path is None or getattr(self._local, "rebuilding", False) or not is_damage(exc):
+                raise
+            self._rebuild(exc, generation)
+        return retry_busy(lambda: method(self, *args, **kwargs), self.busy_timeout, self._say_busy)
+    return wrapper
+
+
 def collection_key(paths: Sequence[str | os.PathLike]) -> str:
     roots = sorted(os.path.abspath(p) for p in paths)
     return hashlib.blake2b("\0".join(roots).encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
@@ -129,9 +173,11 @@ def default_index_path(paths: Sequence[str | os.PathLike]) -> Path:
 
 
 def _fts_values(a: Article, ents: dict) -> tuple[str, ...]:
-    return (index_text(a.title), index_text(a.body),
-            *(folded_text(" ; ".join(ents.get(t, []))) for t in ENTITY_TYPES),
-            folded_text(a.source or ""))
+    return (index_text(a.title), index_text(a.body), *_name_values(ents), folded_text(a.source or ""))
+
+
+def _name_values(ents: dict) -> tuple[str, ...]:
+    return tuple(folded_text(" ; ".join(ents.get(t, []))) for t in ENTITY_TYPES)
 
 
 def _pack(a: Article) -> bytes:
@@ -162,12 +208,39 @@ def _fs_path(stored: str) -> str:
     return stored
 
 
+_OPTIONAL = (str, type(None))
+_PRECISIONS = ("month", "day", "minute")
+
+
 def _unpack(blob: bytes, body: str, lazy: bool = False) -> Article:
+    """The article stored as ``blob`` and ``body``; ValueError when they are not what ``_pack``
+    wrote (a damaged row), so that nothing of the wrong type reaches the screen."""
     aid, title, date, source, author, url, kicker, redecoded, boilerplate, notices = marshal.loads(blob)
+    if not (type(aid) is str and type(title) is str and type(body) is str and type(redecoded) is bool
+            and all(isinstance(v, _OPTIONAL) for v in (source, author, url, kicker))
+            and type(notices) is list and all(type(n) is str for n in notices)
+            and type(boilerplate) is list and all(type(s) is int and type(e) is int for s, e in boilerplate)
+            and (date is None or (type(date) is tuple and date[1] in _PRECISIONS and type(date[2]) is bool))):
+        raise ValueError("an article's stored metadata is not in the form newsreader writes")
     return Article(id=aid, title=title, body=body,
                    date=ArticleDate(datetime.fromisoformat(date[0]), date[1], date[2]) if date else None,
                    source=source, author=author, url=url, kicker=kicker, redecoded=redecoded,
                    boilerplate=boilerplate, notices=notices, lazy=lazy)
+
+
+def _names(stored: str | None) -> dict[str, list[str]]:
+    """Entity names as stored in ``docs.ents``; ValueError when damaged."""
+    names = json.loads(stored) if stored else {}
+    if not (type(names) is dict and all(k in ENTITY_TYPES and type(v) is list and all(type(n) is str for n in v)
+                                        for k, v in names.items())):
+        raise ValueError("an article's stored names are not in the form newsreader writes")
+    return names
+
+
+def _utf8(text: str) -> bytes:
+    """``text.encode()``, a piece at a time: encoding a long text at once asks for up to three
+    bytes a character first."""
+    return b"".join(piece.encode("utf-8") for piece in pieces(text))
 
 
 def _phrase(words_: Iterable[str]) -> str:
@@ -175,9 +248,14 @@ def _phrase(words_: Iterable[str]) -> str:
 
 
 class SearchIndex:
-    def __init__(self, path: Path | None):
-        """``path=None``: an in-memory index (tests, one-off use)."""
+    def __init__(self, path: Path | None, busy_timeout: float = BUSY_TIMEOUT,
+                 on_notice: Callable[[str], None] | None = None):
+        """``path=None``: an in-memory index (tests, one-off use). ``busy_timeout``: how long a
+        lock of another program is waited for before a notice says so (the wait goes on).
+        ``on_notice`` is called with each notice as it happens (they are also kept in ``notices``)."""
         self.path = path
+        self.busy_timeout = busy_timeout
+        self.on_notice = on_notice
         self.notices: list[str] = []
         self._vocab: list[str] = []
         self._df: dict[str, int] = {}
@@ -185,6 +263,10 @@ class SearchIndex:
         self._by_second: dict[tuple[int, str], list[str]] = {}
         self._completion_cache: dict[str, list[str]] = {}
         self._fuzzy_cache: dict[str, list[str]] = {}
+        self._paths: list[str] | None = None  # of the last refresh: what a rebuild reads again
+        self._names_from: tuple | None = None  # recognizer and cache of the last recognize_pending
+        self._generation = 0                   # rebuilds so far
+        self._local = threading.local()        # .rebuilding: this thread is refilling a rebuilt index
         # One connection, shared by the UI thread and workers: every use of it holds this lock;
         # parsing and entity recognition run outside it.
         self.lock = threading.RLock()
@@ -192,61 +274,129 @@ class SearchIndex:
 
     # --- storage ------------------------------------------------------------------------------
 
+    def _notice(self, text: str) -> None:
+        text = " ".join(text.split())
+        self.notices.append(text)
+        if self.on_notice is not None:
+            self.on_notice(text)
+
+    def _say_busy(self) -> None:
+        self._notice(f"search index {self.path} is locked by another program (another newsreader?); "
+                     "waiting for it")
+
+    def _connect(self, path: Path | str) -> sqlite3.Connection:
+        # autocommit: every write is an explicit BEGIN IMMEDIATE … COMMIT (see _write)
+        return sqlite3.connect(path, timeout=POLL, check_same_thread=False, isolation_level=None)
+
     def _open(self) -> sqlite3.Connection:
         if self.path is None:
-            return self._create(sqlite3.connect(":memory:", check_same_thread=False))
+            db = self._connect(":memory:")
+            for statement in _CREATE:
+                db.execute(statement)
+            return db
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = None
         try:
-            db = sqlite3.connect(self.path, check_same_thread=False)
-            (version,) = db.execute("PRAGMA user_version").fetchone()
-            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
-            if version == SCHEMA and {"files", "docs", "bodies", "fts", "holds"} <= tables:
-                db.execute("SELECT count(*) FROM docs").fetchone()
+            return retry_busy(self._open_file, self.busy_timeout, self._say_busy)
+        except Exception as exc:
+            if not is_damage(exc):
+                raise
+            aside = move_aside(self.path, "old")
+            self._notice(f"search index {self.path} was rebuilt ({reason(exc)}); the old file is {aside}")
+        return retry_busy(self._open_file, self.busy_timeout, self._say_busy)
+
+    def _open_file(self) -> sqlite3.Connection:
+        """The index at ``self.path``, created when it is new. Another newsreader may be creating
+        it at this moment: what a first look finds missing is looked at again under the write
+        lock, and the tables are made there (IF NOT EXISTS) in one transaction."""
+        db = self._connect(self.path)
+        try:
+            if self._complete(db):
                 return db
-            if version == 0 and not tables:
-                return self._create(db)
-            reason = f"schema version {version}, this newsreader uses {SCHEMA}"
-        except sqlite3.DatabaseError as exc:
-            reason = str(exc)
-        if db is not None:
+            db.execute("PRAGMA journal_mode = WAL")  # outside a transaction; kept in the file
+            db.execute("BEGIN IMMEDIATE")
+            if not self._complete(db):
+                (version,) = db.execute("PRAGMA user_version").fetchone()
+                if version not in (0, SCHEMA) or not self._tables(db) <= TABLES | {"vocab"}:
+                    raise NotOurs(f"schema version {version}, this newsreader uses {SCHEMA}")
+                for statement in _CREATE:
+                    db.execute(statement)
+            db.execute("COMMIT")
+            return db
+        except BaseException:
             db.close()
-        aside = self.path.with_name(f"{self.path.name}.old-{time.strftime('%Y%m%d-%H%M%S')}")
-        self.path.replace(aside)
-        self.notices.append(f"search index {self.path} was rebuilt ({reason}); the old file is {aside}")
-        return self._create(sqlite3.connect(self.path, check_same_thread=False))
+            raise
 
     @staticmethod
-    def _create(db: sqlite3.Connection) -> sqlite3.Connection:
-        db.executescript(f"""
-            PRAGMA journal_mode = WAL;
-            CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,
-                                              ids TEXT NOT NULL, reason TEXT);
-            CREATE TABLE IF NOT EXISTS docs (rowid INTEGER PRIMARY KEY, article_id TEXT UNIQUE NOT NULL,
-                                             date TEXT, meta BLOB NOT NULL, ents TEXT);
-            CREATE TABLE IF NOT EXISTS bodies (rowid INTEGER PRIMARY KEY, body TEXT NOT NULL);
-            CREATE INDEX IF NOT EXISTS docs_date ON docs(date);
-            CREATE TABLE IF NOT EXISTS holds (article_id TEXT NOT NULL, path TEXT NOT NULL);
-            CREATE INDEX IF NOT EXISTS holds_id ON holds(article_id);
-            CREATE INDEX IF NOT EXISTS holds_path ON holds(path);
-            CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5({", ".join(COLUMNS)}, content='',
-                                                              tokenize='unicode61 remove_diacritics 0');
-            CREATE VIRTUAL TABLE IF NOT EXISTS vocab USING fts5vocab(fts, 'row');
-            PRAGMA user_version = {SCHEMA};
-        """)
-        db.commit()
-        return db
+    def _tables(db: sqlite3.Connection) -> set[str]:
+        # FTS5 keeps its data in shadow tables named after it (fts_data, fts_idx, …)
+        return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+                if not r[0].startswith("fts_")}
+
+    def _complete(self, db: sqlite3.Connection) -> bool:
+        (version,) = db.execute("PRAGMA user_version").fetchone()
+        if version != SCHEMA or not TABLES <= self._tables(db):
+            return False
+        db.execute("SELECT count(*) FROM docs").fetchone()
+        return True
+
+    def _rebuild(self, exc: BaseException, generation: int) -> None:
+        """The index turned out damaged while it was read: move it aside, start a new one and
+        fill it from the files of the last refresh (and names of the last recognition)."""
+        with self.lock:
+            if self._generation != generation:
+                return  # another thread has rebuilt it meanwhile
+            self._generation += 1
+            self.db.close()
+            aside = move_aside(self.path, "old")
+            self._notice(f"search index {self.path} was rebuilt ({reason(exc)}); the old file is {aside}")
+            self.db = self._open()
+            self._invalidate_vocabulary()
+        if self._paths is None:
+            return
+        self._local.rebuilding = True
+        try:
+            self.refresh(self._paths)
+            if self._names_from is not None:
+                self.recognize_pending(*self._names_from)
+        finally:
+            self._local.rebuilding = False
+
+    @contextlib.contextmanager
+    def _write(self):
+        """One write transaction, under the thread lock. ``BEGIN IMMEDIATE`` takes SQLite's write
+        lock at once, so another process that writes waits for it instead of failing halfway;
+        while another process holds it, this one waits (with the thread lock free)."""
+        retry_busy(self._begin, self.busy_timeout, self._say_busy)
+        try:
+            yield self.db
+            self.db.execute("COMMIT")
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
+        finally:
+            self.lock.release()
+
+    def _begin(self) -> None:
+        self.lock.acquire()
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.lock.release()
+            raise
 
     @_locked
     def close(self) -> None:
         self.db.close()
 
+    @_recovering
     @_locked
     def __len__(self) -> int:
         return self.db.execute("SELECT count(*) FROM docs").fetchone()[0]
 
     # --- building -----------------------------------------------------------------------------
 
+    @_recovering
     def refresh(self, paths: Sequence[str | os.PathLike], progress: Progress | None = None,
                 batch: int = 500, on_batch: Callable[[], None] | None = None) -> RefreshReport:
         """Bring the index up to date with the files below ``paths``: parse only new or changed
@@ -254,11 +404,11 @@ class SearchIndex:
         afterwards by :meth:`recognize_pending`, so the text is searchable at once. ``on_batch`` is
         called after each committed batch of files (a UI can list what is there so far)."""
         t0 = time.perf_counter()
+        self._paths = [os.fspath(p) for p in paths]
         report = RefreshReport()
         with self.lock:
-            known = {_fs_path(p): (m, s, reason) for p, m, s, reason in
+            known = {_fs_path(p): (m, s, why) for p, m, s, why in
                      self.db.execute("SELECT path, mtime_ns, size, reason FROM files")}
-            have_ids = {r[0] for r in self.db.execute("SELECT article_id FROM docs")}
         todo: list[tuple[str, int, int]] = []
         seen: set[str] = set()
         for key, st in discover_stat(paths, report.skipped):
@@ -271,85 +421,143 @@ class SearchIndex:
                     report.skipped.append(Skipped(key, old[2]))
                 continue
             todo.append((key, st.st_mtime_ns, st.st_size))
-        gone = [p for p in known if p not in seen]
-        with self.lock, self.db:
-            self.db.executemany("DELETE FROM files WHERE path = ?", [(_db_path(p),) for p in gone])
-            self.db.executemany("DELETE FROM holds WHERE path = ?", [(_db_path(p),) for p in gone])
+        gone = [(_db_path(p),) for p in known if p not in seen]
+        if gone:
+            with self._write() as db:
+                db.executemany("DELETE FROM files WHERE path = ?", gone)
+                db.executemany("DELETE FROM holds WHERE path = ?", gone)
         report.removed_files = len(gone)
 
         if todo:
             from newsreader.core.loader import LoadError, load_file  # the parsers load only when needed
-        for start in range(0, len(todo), batch):
-            chunk = todo[start:start + batch]
-            new_articles: dict[str, Article] = {}
-            rows = []
-            for n, (key, mtime, size) in enumerate(chunk, start + 1):
-                if progress:
-                    progress(n, len(todo), key)
-                try:
-                    articles = load_file(Path(key))
-                    reason = None
-                except LoadError as exc:
-                    articles, reason = [], str(exc)
-                except Exception as exc:  # a parser bug must not stop indexing
-                    articles, reason = [], f"could not be parsed ({type(exc).__name__}: {exc})"
-                if reason:
-                    report.skipped.append(Skipped(key, reason))
-                report.parsed += 1
-                ids = []
-                for a in articles:
-                    ids.append(a.id)
-                    if a.id not in have_ids and a.id not in new_articles:
-                        new_articles[a.id] = a
-                rows.append((_db_path(key), mtime, size, json.dumps(ids), reason))
-            with self.lock, self.db:  # files and their articles land together or not at all
-                for a in new_articles.values():
-                    cur = self.db.execute("INSERT INTO docs (article_id, date, meta, ents) VALUES (?, ?, ?, NULL)",
-                                          (a.id, a.date.iso() if a.date else None, _pack(a)))
-                    self.db.execute("INSERT INTO bodies VALUES (?, ?)", (cur.lastrowid, a.body))
-                    self.db.execute(f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                    (cur.lastrowid, *_fts_values(a, {})))
-                    have_ids.add(a.id)
-                self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", rows)
-                self.db.executemany("DELETE FROM holds WHERE path = ?", [(r[0],) for r in rows])
-                self.db.executemany("INSERT INTO holds VALUES (?, ?)",
-                                    [(aid, r[0]) for r in rows for aid in dict.fromkeys(json.loads(r[3]))])
-            report.added_articles += len(new_articles)
-            if on_batch is not None:
-                on_batch()
-        with self.lock:
-            report.removed_articles = self._drop_orphans()
-            if report.parsed or report.removed_articles:
+        written: set[str] = set()  # the first file of this refresh that holds an article gives its values
+        parsed: list[tuple[str, int, int, list[Article], str | None]] = []
+        chars = 0
+        for n, (key, mtime, size) in enumerate(todo, 1):
+            if progress:
+                progress(n, len(todo), key)
+            try:
+                articles = load_file(Path(key))
+                why = None
+            except LoadError as exc:
+                articles, why = [], str(exc)
+            except Exception as exc:  # a parser bug must not stop indexing
+                articles, why = [], f"could not be parsed ({type(exc).__name__}: {exc})"
+            if why:
+                report.skipped.append(Skipped(key, why))
+            report.parsed += 1
+            parsed.append((key, mtime, size, articles, why))
+            chars += sum(len(a.body) for a in articles)
+            if len(parsed) >= batch or chars >= BATCH_CHARS or n == len(todo):
+                report.added_articles += self._store(parsed, written)
+                parsed, chars = [], 0
+                if on_batch is not None:
+                    on_batch()
+        report.removed_articles = self._drop_orphans()
+        if report.parsed or report.removed_articles:
+            with self.lock:
                 self._invalidate_vocabulary()
         report.seconds = time.perf_counter() - t0
         return report
 
+    def _store(self, parsed: list[tuple[str, int, int, list[Article], str | None]], written: set[str]) -> int:
+        """Write a batch of parsed files and their articles in one transaction; returns how many
+        articles are new."""
+        added = 0
+        rows = []
+        with self._write() as db:  # files and their articles land together or not at all
+            for key, mtime, size, articles, why in parsed:
+                for a in articles:
+                    if a.id not in written:
+                        written.add(a.id)
+                        added += self._put(db, a)
+                ids = list(dict.fromkeys(a.id for a in articles))
+                rows.append((_db_path(key), mtime, size, json.dumps([a.id for a in articles]), why, ids))
+            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", [r[:5] for r in rows])
+            db.executemany("DELETE FROM holds WHERE path = ?", [(r[0],) for r in rows])
+            db.executemany("INSERT INTO holds VALUES (?, ?)", [(aid, r[0]) for r in rows for aid in r[5]])
+        return added
+
+    @staticmethod
+    def _put(db: sqlite3.Connection, a: Article) -> int:
+        """Store ``a`` (in a write transaction): a new row, or the stored row brought up to date
+        when its metadata or text changed (another date, source or author in the file; the
+        same text with other case or spacing, which keeps the id). Returns 1 for a new row.
+
+        The article's text is let go (``a.body`` becomes empty) once it is folded, before its
+        index entry is written, which takes FTS5 several times the text's size: a refresh needs
+        only the ids of what it parsed. It goes to SQLite as UTF-8 bytes: a str would take
+        three times its size on the way and keep a UTF-8 copy of itself."""
+        meta = _pack(a)
+        date = a.date.iso() if a.date else None
+        text = _utf8(a.body)
+        row = db.execute("SELECT rowid, meta, ents FROM docs WHERE article_id = ?", (a.id,)).fetchone()
+        if row is None:
+            values = _fts_values(a, {})
+            a.body = ""
+            rowid = db.execute("INSERT INTO docs (article_id, date, meta, ents) VALUES (?, ?, ?, NULL)",
+                               (a.id, date, meta)).lastrowid
+            db.execute("INSERT INTO bodies VALUES (?, CAST(? AS TEXT))", (rowid, text))
+            del text
+            db.execute(_INSERT_FTS, (rowid, *values))
+            return 1
+        rowid, old_meta, ents = row
+        same_text = db.execute("SELECT 1 FROM bodies WHERE rowid = ? AND body = CAST(? AS TEXT)",
+                               (rowid, text)).fetchone() is not None
+        if same_text and marshal.loads(old_meta) == marshal.loads(meta):
+            return 0
+        (old_body,) = db.execute("SELECT body FROM bodies WHERE rowid = ?", (rowid,)).fetchone()
+        names = _names(ents)
+        db.execute(_DELETE_FTS, (rowid, *_fts_values(_unpack(old_meta, old_body), names)))
+        del old_body
+        if not same_text:  # names are found again in the new text
+            db.execute("UPDATE bodies SET body = CAST(? AS TEXT) WHERE rowid = ?", (text, rowid))
+            names, ents = {}, None
+        del text
+        values = _fts_values(a, names)
+        a.body = ""
+        db.execute("UPDATE docs SET date = ?, meta = ?, ents = ? WHERE rowid = ?", (date, meta, ents, rowid))
+        db.execute(_INSERT_FTS, (rowid, *values))
+        return 0
+
+    @_recovering
     @_locked
     def pending_entities(self) -> int:
         return self.db.execute("SELECT count(*) FROM docs WHERE ents IS NULL").fetchone()[0]
 
+    @_recovering
     def recognize_pending(self, recognizer, entity_cache=None, progress: Progress | None = None,
                           batch: int = 50) -> int:
         """Run the recognizer on articles that have no entity names yet and index the names
         (``per:``, ``loc:``, ``org:``, ``misc:``). Returns how many articles were done."""
-        total = self.pending_entities()
+        from newsreader.core.article import MAX_NER_CHARS
+
+        self._names_from = (recognizer, entity_cache)
+        with self.lock:
+            (total,) = self.db.execute("SELECT count(*) FROM docs WHERE ents IS NULL").fetchone()
         done = 0
         while True:
-            with self.lock:
-                rows = self.db.execute("SELECT d.rowid, d.meta, b.body FROM docs d JOIN bodies b ON b.rowid = d.rowid "
-                                       "WHERE d.ents IS NULL LIMIT ?", (batch,)).fetchall()
+            with self.lock:  # names are found in the start of a text: that is all that is read here
+                rows = self.db.execute("SELECT d.rowid, d.meta, substr(b.body, 1, ?) FROM docs d "
+                                       "JOIN bodies b ON b.rowid = d.rowid WHERE d.ents IS NULL LIMIT ?",
+                                       (MAX_NER_CHARS, batch)).fetchall()
             if not rows:
                 break
             articles = [_unpack(m, b) for _, m, b in rows]
             ents = self._entities(articles, recognizer, entity_cache)
-            with self.lock, self.db:
+            with self._write() as db:
                 for (rowid, _, _), a in zip(rows, articles):
+                    now = db.execute("SELECT d.meta, b.body FROM docs d JOIN bodies b ON b.rowid = d.rowid "
+                                     "WHERE d.rowid = ? AND d.ents IS NULL", (rowid,)).fetchone()
+                    if now is None:
+                        continue  # another process has done it
                     e = ents.get(a.id, {})
-                    self.db.execute(f"INSERT INTO fts (fts, rowid, {', '.join(COLUMNS)}) "
-                                    "VALUES ('delete', ?, ?, ?, ?, ?, ?, ?, ?)", (rowid, *_fts_values(a, {})))
-                    self.db.execute(f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                    (rowid, *_fts_values(a, e)))
-                    self.db.execute("UPDATE docs SET ents = ? WHERE rowid = ?", (json.dumps(e, ensure_ascii=False), rowid))
+                    values = _fts_values(_unpack(*now), {})  # as stored now, which is what the index holds
+                    del now  # the text itself: it may be large
+                    db.execute(_DELETE_FTS, (rowid, *values))
+                    db.execute(_INSERT_FTS, (rowid, *values[:2], *_name_values(e), values[-1]))
+                    db.execute("UPDATE docs SET ents = ? WHERE rowid = ?", (json.dumps(e, ensure_ascii=False), rowid))
+                    del values
             done += len(rows)
             if progress:
                 progress(done, total, "entities")
@@ -366,6 +574,8 @@ class SearchIndex:
 
         cache = entity_cache if entity_cache is not None else EntityCache(None)
         found = recognize_all(ner_texts(articles), recognizer, cache)
+        for notice in cache.new_notices():
+            self._notice(notice)
         known = getattr(recognizer, "is_known_base", None)
         out = {}
         for n, a in enumerate(articles):
@@ -376,19 +586,25 @@ class SearchIndex:
         return out
 
     def _drop_orphans(self) -> int:
-        orphans = self.db.execute("SELECT d.rowid, d.meta, b.body, d.ents FROM docs d JOIN bodies b ON b.rowid = d.rowid "
-                                  "WHERE d.article_id NOT IN (SELECT article_id FROM holds)").fetchall()
-        with self.db:
-            for rowid, meta, body, ents in orphans:
-                values = _fts_values(_unpack(meta, body), json.loads(ents) if ents else {})
-                self.db.execute(f"INSERT INTO fts (fts, rowid, {', '.join(COLUMNS)}) "
-                                "VALUES ('delete', ?, ?, ?, ?, ?, ?, ?, ?)", (rowid, *values))
-                self.db.execute("DELETE FROM docs WHERE rowid = ?", (rowid,))
-                self.db.execute("DELETE FROM bodies WHERE rowid = ?", (rowid,))
+        find = "SELECT rowid FROM docs WHERE article_id NOT IN (SELECT article_id FROM holds)"
+        with self.lock:
+            if self.db.execute(find + " LIMIT 1").fetchone() is None:
+                return 0  # no write: nothing to wait for, and a read-only folder is no error
+        with self._write() as db:
+            orphans = [r for (r,) in db.execute(find).fetchall()]
+            for rowid in orphans:  # one at a time: a text may be large
+                meta, body, ents = db.execute("SELECT d.meta, b.body, d.ents FROM docs d JOIN bodies b "
+                                              "ON b.rowid = d.rowid WHERE d.rowid = ?", (rowid,)).fetchone()
+                values = _fts_values(_unpack(meta, body), _names(ents))
+                del body
+                db.execute(_DELETE_FTS, (rowid, *values))
+                db.execute("DELETE FROM docs WHERE rowid = ?", (rowid,))
+                db.execute("DELETE FROM bodies WHERE rowid = ?", (rowid,))
         return len(orphans)
 
     # --- reading ------------------------------------------------------------------------------
 
+    @_recovering
     @_locked
     def paths_of(self, article_id: str) -> list[str]:
         rows = self.db.execute("SELECT path FROM holds WHERE article_id = ? ORDER BY path", (article_id,))
@@ -403,12 +619,13 @@ class SearchIndex:
             with self.lock:
                 yield self.db
             return
-        db = sqlite3.connect(self.path)
+        db = sqlite3.connect(self.path, timeout=POLL)
         try:
             yield db
         finally:
             db.close()
 
+    @_recovering
     def articles(self, bodies: bool = True) -> list[Article]:
         """Every article in the index, newest first, with the paths it was found at. With
         ``bodies=False`` the articles come without their text (``lazy``; see :meth:`fill`),
@@ -426,6 +643,7 @@ class SearchIndex:
                 out.append(a)
         return sort_articles(out)
 
+    @_recovering
     @_locked
     def fill(self, article: Article) -> Article:
         """Load the text of an article listed with ``bodies=False``."""
@@ -433,14 +651,17 @@ class SearchIndex:
             row = self.db.execute("SELECT b.body FROM docs d JOIN bodies b ON b.rowid = d.rowid "
                                   "WHERE d.article_id = ?", (article.id,)).fetchone()
             if row is not None:
+                if type(row[0]) is not str:
+                    raise ValueError("an article's stored text is not text")
                 article.body = row[0]
                 article.lazy = False
         return article
 
+    @_recovering
     @_locked
     def entity_names(self, article_id: str) -> dict[str, list[str]]:
         row = self.db.execute("SELECT ents FROM docs WHERE article_id = ?", (article_id,)).fetchone()
-        return json.loads(row[0]) if row and row[0] else {}
+        return _names(row[0]) if row else {}
 
     # --- vocabulary ---------------------------------------------------------------------------
 
@@ -465,6 +686,7 @@ class SearchIndex:
         self._completion_cache.clear()
         self._fuzzy_cache.clear()
 
+    @_recovering
     def ensure_vocabulary(self) -> None:
         if not self._vocab:
             self._load_vocabulary()
@@ -515,9 +737,12 @@ class SearchIndex:
 
     # --- searching ----------------------------------------------------------------------------
 
+    @_recovering
     @_locked
     def search(self, text: str, limit: int = 50, bookmarked: Iterable[str] = (),
-               read: Iterable[str] = ()) -> SearchResult:
+               read: Iterable[str] = (), within: Iterable[str] | None = None) -> SearchResult:
+        """Ranked hits for the query ``text``; with ``within``, only among those article ids (the
+        reader's other filters)."""
         from newsreader.core.search.query import QueryError, parse_query
 
         t0 = time.perf_counter()
@@ -529,8 +754,10 @@ class SearchIndex:
             result.elapsed_ms = (time.perf_counter() - t0) * 1000
             return result
         if not query.empty:
-            self.ensure_vocabulary()
-            result.hits, result.terms = self._run(query, limit, set(bookmarked), set(read))
+            if not self._vocab:
+                self._load_vocabulary()
+            result.hits, result.terms = self._run(query, limit, set(bookmarked), set(read),
+                                                  None if within is None else set(within))
         result.elapsed_ms = (time.perf_counter() - t0) * 1000
         return result
 
@@ -551,7 +778,7 @@ class SearchIndex:
         column = term.field if term.field else TEXT_COLUMNS
         return f"{column} : {expr}"
 
-    def _run(self, q: Query, limit: int, bookmarked: set[str], read: set[str]):
+    def _run(self, q: Query, limit: int, bookmarked: set[str], read: set[str], within: set[str] | None = None):
         positive = q.positive
         negative = [t for t in q.terms if t.negated]
         last = positive[-1] if q.prefix_last and positive else None
@@ -582,7 +809,7 @@ class SearchIndex:
                 tiers.append(("fuzzy", fz + (" " + neg if neg else "")))
         else:
             tiers.append(("exact", None))  # filters only, or only exclusions
-        where, params = self._filters(q, bookmarked, read)
+        where, params = self._filters(q, bookmarked, read, within)
         seen: dict[int, tuple[float, str]] = {}
         for tier, match in tiers:
             if len(seen) >= limit:
@@ -605,6 +832,8 @@ class SearchIndex:
                 try:
                     rows = self.db.execute(sql, [match, *params, limit]).fetchall()
                 except sqlite3.OperationalError as exc:  # should not happen: words are folded
+                    if "syntax error" not in str(exc):
+                        raise  # not the query: the index (see _recovering)
                     from newsreader.core.search.query import QueryError
 
                     raise QueryError(f"the query could not be run ({exc})") from None
@@ -615,9 +844,8 @@ class SearchIndex:
         if not ranked:
             return [], frozenset(matched)
         marks = ",".join("?" * len(ranked))
-        articles = {rowid: _unpack(meta, body) for rowid, meta, body in self.db.execute(
-            f"SELECT d.rowid, d.meta, b.body FROM docs d JOIN bodies b ON b.rowid = d.rowid WHERE d.rowid IN ({marks})",
-            [r for r, _ in ranked])}
+        articles = {rowid: _unpack(meta, "", lazy=True) for rowid, meta in self.db.execute(
+            f"SELECT rowid, meta FROM docs WHERE rowid IN ({marks})", [r for r, _ in ranked])}
         paths: dict[str, list[str]] = {}
         for aid, path in self.db.execute(f"SELECT article_id, path FROM holds WHERE article_id IN ({marks}) "
                                          "ORDER BY path", [a.id for a in articles.values()]):
@@ -627,10 +855,19 @@ class SearchIndex:
         for rowid, (score, tier) in ranked:
             article = articles[rowid]
             article.paths = paths.get(article.id, [])
-            hits.append(self._hit(article, score, tier, terms))
+            hits.append(self._hit(article, self._text_start(rowid), score, tier, terms))
         return hits, terms
 
-    def _filters(self, q: Query, bookmarked: set[str], read: set[str]) -> tuple[list[str], list]:
+    def _text_start(self, rowid: int) -> tuple[str, bool]:
+        """The first ``SNIPPET_BYTES`` of a text, and whether there is more: read as a blob, so a
+        60 MB text costs no more than a short one."""
+        with self.db.blobopen("bodies", "body", rowid, readonly=True) as blob:
+            data = blob.read(SNIPPET_BYTES)
+            more = len(blob) > len(data)
+        return data.decode("utf-8", "ignore" if more else "strict"), more  # a cut character is dropped
+
+    def _filters(self, q: Query, bookmarked: set[str], read: set[str],
+                 within: set[str] | None = None) -> tuple[list[str], list]:
         where: list[str] = []
         params: list = []
         if q.date_from:
@@ -645,6 +882,9 @@ class SearchIndex:
         if "unread" in q.flags:
             self._temp_ids("read", read)
             where.append("d.article_id NOT IN (SELECT id FROM temp.read)")
+        if within is not None:
+            self._temp_ids("within", within)
+            where.append("d.article_id IN (SELECT id FROM temp.within)")
         return where, params
 
     def _temp_ids(self, name: str, ids: set[str]) -> None:
@@ -653,9 +893,11 @@ class SearchIndex:
         self.db.executemany(f"INSERT OR IGNORE INTO temp.{name} VALUES (?)", [(i,) for i in ids])
 
     @staticmethod
-    def _hit(article: Article, score: float, tier: str, terms: frozenset[str]) -> Hit:
+    def _hit(article: Article, start: tuple[str, bool], score: float, tier: str, terms: frozenset[str]) -> Hit:
+        """A hit with its snippet: around the first match in the start of the text ``start``
+        (its text and whether more follows), else the text's beginning."""
         matches = [Match("title", s, e) for s, e in find_terms(article.title, terms)]
-        body = article.body
+        body, more = start
         found = find_terms(body, terms)
         first = next(found, None)
         snippet, offset, end = _snippet(body, first[0] if first else 0)
@@ -668,7 +910,7 @@ class SearchIndex:
         for s, e in spans:
             if s >= offset and e <= end:
                 matches.append(Match("snippet", s - offset + len(lead), e - offset + len(lead)))
-        text = lead + snippet + ("…" if end < len(article.body) else "")
+        text = lead + snippet + ("…" if end < len(body) or more else "")
         return Hit(article, score, tier, text, matches)
 
 
