@@ -196,9 +196,9 @@ def test_export_then_import_into_an_empty_store_round_trips(tmp_path, fmt):
     before = src.load()[0]
     text = BookmarkStore.export(before, fmt)
     dst = BookmarkStore(tmp_path / "b.json")
-    assert dst.merge(BookmarkStore.parse_import(text)) == 3
+    assert dst.merge(BookmarkStore.parse_import(text)[0]) == 3
     assert dst.load()[0] == before
-    assert dst.merge(BookmarkStore.parse_import(text)) == 0  # never duplicates
+    assert dst.merge(BookmarkStore.parse_import(text)[0]) == 0  # never duplicates
     assert dst.load()[0] == before
 
 

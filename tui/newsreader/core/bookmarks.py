@@ -3,22 +3,24 @@
 Bookmarks (``bookmarks.json`` in the user data folder) are keyed by the stable article id and
 keep a snapshot of the article (title, date, source, last known path), so a bookmark whose
 article is not loaded can still be listed and removed. Reading state (``reading.json`` in the
-user state folder) maps article ids to when they were read.
+user state folder) maps article ids to when they were read. Every text read from these files or
+from an import passes ``textclean.clean_text``, like article text (escape sequences and control
+characters removed); an entry whose id is not printable text is not used (``store.valid_id``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from newsreader.core.article import Article
-from newsreader.core.paths import data_dir, state_dir
-from newsreader.core.store import JsonStore, Loaded, StoreError
+from newsreader.core.paths import data_dir, read_regular, state_dir
+from newsreader.core.store import JsonStore, Loaded, StoreError, json_text, loads, valid_id
+from newsreader.core.textclean import clean_text
 
 VERSION = 1
 FIELDS = ("id", "title", "date", "source", "path", "created", "note", "tags")
@@ -51,20 +53,21 @@ class Bookmark:
 
 
 def _valid_bookmark(value: object) -> dict | None:
+    """The bookmark's fields, their text cleaned, or None when one has the wrong type."""
     if not isinstance(value, dict) or not isinstance(value.get("title"), str):
         return None
-    out = {"title": value["title"]}
+    out = {"title": clean_text(value["title"])}
     for key in ("date", "source", "path", "note"):
         v = value.get(key)
         if v is not None and not isinstance(v, str):
             return None
-        out[key] = v
+        out[key] = (clean_text(v) or None) if v is not None else None
     created = value.get("created")
-    out["created"] = created if isinstance(created, str) else _now()
+    out["created"] = clean_text(created) if isinstance(created, str) else _now()
     tags = value.get("tags") or []
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         return None
-    out["tags"] = tags
+    out["tags"] = [t for t in map(clean_text, tags) if t]
     return out
 
 
@@ -144,8 +147,7 @@ class BookmarkStore:
     @staticmethod
     def export(bookmarks: list[Bookmark], fmt: str) -> str:
         if fmt == "json":
-            return json.dumps({"version": VERSION, "bookmarks": [b.to_json() for b in bookmarks]},
-                              ensure_ascii=False, indent=1) + "\n"
+            return json_text({"version": VERSION, "bookmarks": [b.to_json() for b in bookmarks]}, indent=1) + "\n"
         if fmt == "csv":
             buf = io.StringIO()
             writer = csv.writer(buf)
@@ -167,32 +169,54 @@ class BookmarkStore:
         raise ValueError(f"unknown format {fmt!r}: use md, json or csv")
 
     @staticmethod
-    def parse_import(text: str) -> list[Bookmark]:
-        """Bookmarks from a JSON export (or a bookmarks.json) or a CSV export."""
+    def read_import(path: Path) -> tuple[list[Bookmark], int]:
+        """:meth:`parse_import` of a file, which must be a regular file (a FIFO or a device is
+        refused, never waited on) of UTF-8 text. Raises ValueError saying why it cannot be read."""
+        try:
+            data = read_regular(path)
+        except OSError as exc:
+            raise ValueError(exc.strerror or str(exc)) from None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"not UTF-8 text (byte {exc.start:,})") from None
+        return BookmarkStore.parse_import(text)
+
+    @staticmethod
+    def parse_import(text: str) -> tuple[list[Bookmark], int]:
+        """Bookmarks from a JSON export (or a bookmarks.json) or a CSV export, with or without a
+        byte-order mark, and how many of its entries were skipped (not bookmarks: no id or title,
+        wrong fields). Raises ValueError saying why a text is not an export."""
+        text = text.removeprefix("\ufeff")
         stripped = text.lstrip()
-        if stripped.startswith("{") or stripped.startswith("["):
-            data = json.loads(text)
+        if not stripped:
+            raise ValueError("the file is empty")
+        if stripped[0] in "{[":
+            data = loads(text)
             items = data.get("bookmarks") if isinstance(data, dict) else data
             if isinstance(items, dict):  # a bookmarks.json itself: keyed by id
-                items = [dict(v, id=k) for k, v in items.items() if isinstance(v, dict)]
+                items = [dict(v, id=k) if isinstance(v, dict) else v for k, v in items.items()]
             if not isinstance(items, list):
-                raise ValueError("no list of bookmarks in the file")
+                raise ValueError("not a bookmarks export: it has no list of bookmarks")
         else:
-            rows = list(csv.DictReader(io.StringIO(text)))
-            if rows and not {"id", "title"} <= set(rows[0]):
-                raise ValueError("CSV needs the columns id and title")
-            items = [dict(r, tags=[t for t in (r.get("tags") or "").split(";") if t]) for r in rows]
+            try:
+                reader = csv.DictReader(io.StringIO(text))
+                if not {"id", "title"} <= set(reader.fieldnames or ()):
+                    raise ValueError("not a bookmarks export: neither JSON nor CSV with the columns id and title")
+                items = [dict(r, tags=[t for t in (r.get("tags") or "").split(";") if t]) for r in reader]
+            except csv.Error as exc:
+                raise ValueError(f"CSV: {exc}") from None
             for item in items:
                 for key in ("date", "source", "path", "note"):
                     item[key] = item.get(key) or None
         out = []
         for item in items:
-            if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"]:
-                continue
-            clean = _valid_bookmark(item)
+            clean = _valid_bookmark(item) if isinstance(item, dict) and valid_id(item.get("id")) else None
             if clean is not None:
                 out.append(Bookmark(id=item["id"], **clean))
-        return out
+        if items and not out:
+            raise ValueError(f"not a bookmarks export: none of its {len(items):,} entries has an id and a title")
+        return out, len(items) - len(out)
 
 
 def _md(text: str) -> str:
@@ -200,7 +224,9 @@ def _md(text: str) -> str:
 
 
 def _valid_read(value: object) -> dict | None:
-    return value if isinstance(value, dict) and isinstance(value.get("at"), str) else None
+    if not isinstance(value, dict) or not isinstance(value.get("at"), str):
+        return None
+    return dict(value, at=clean_text(value["at"]))
 
 
 class ReadingState:

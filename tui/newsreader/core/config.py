@@ -43,6 +43,9 @@ def load_config() -> Config:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         cfg.notices.append(f"config {path} ignored: {exc}")
         return cfg
+    except RecursionError:  # arrays or tables nested deeper than Python's parser goes
+        cfg.notices.append(f"config {path} ignored: nested too deeply")
+        return cfg
     ner = data.get("ner")
     if isinstance(ner, str) and ner.strip():
         cfg.ner = ner.strip()

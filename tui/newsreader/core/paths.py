@@ -2,12 +2,17 @@
 
 Locations come from platformdirs (``appauthor=False``), so tests redirect them with the XDG
 variables on Linux. Writes are atomic: a temporary file in the same folder, flushed and fsynced,
-then ``os.replace``, then the folder fsynced, so a crash leaves the old file or the new one.
+then ``os.replace``, then the folder fsynced, so a crash leaves the old file or the new one. A
+symlink is followed: its target is replaced, in the target's folder, and the link stays. The
+user's files that are read whole (bookmarks, reading state, imports) are read with
+:func:`read_regular`, which never waits on a FIFO or a device.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -37,8 +42,18 @@ def ensure(folder: Path) -> Path:
     return folder
 
 
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file; anything else (a FIFO, a device, a folder) raises an OSError
+    saying "not a regular file" at once: it is opened without blocking and checked before reading."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return fh.read()
+
+
 def atomic_write(path: Path, data: bytes) -> None:
-    path = Path(path)
+    path = Path(os.path.realpath(path))  # a link (into a synced folder, say) stays a link
     ensure(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
