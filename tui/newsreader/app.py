@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import json
+import signal
+import time
+from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
 
+from newsreader.core.textclean import visible
 from newsreader.resources import seeds_dir, stylesheet
 from newsreader.screens.main_screen import MainScreen
 
@@ -36,6 +41,9 @@ class NewsReaderApp(App[None]):
         self.ner = ner
         self.keymap: dict[str, str] = {}
         self._theme_loaded = False
+        self._ui_kept = False  # ui.json could not be read nor moved aside: never overwrite it
+        self.crashed = False
+        self.crash_log: Path | None = None  # written when the app crashed
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.paths, ner=self.ner)
@@ -47,18 +55,71 @@ class NewsReaderApp(App[None]):
         self.keymap = config.keys
         if config.keys:
             self.set_keymap(config.keys)
-        from newsreader.core.textclean import visible
-
         for notice in config.notices:
             self.notify(visible(notice), severity="warning", markup=False, timeout=10)
-        try:
-            theme = json.loads(_ui_state_path().read_text(encoding="utf-8")).get("theme")
-            if isinstance(theme, str) and theme in self.available_themes:
-                self.theme = theme
-        except (OSError, ValueError, AttributeError):
-            pass  # no saved choice yet, or an unreadable one: the default theme
+        self._load_theme()
         self._theme_loaded = True
+        if not self.is_headless:
+            self._exit_on_signals()
         self.call_after_refresh(self._started)
+
+    def _load_theme(self) -> None:
+        """The theme saved in ui.json. A ui.json that is not a JSON object (damaged, nested too
+        deeply for the parser) is moved aside with one notice, never overwritten: if it cannot
+        be moved, theme choices are not saved this session."""
+        path = _ui_state_path()
+        try:
+            data = json.loads(path.read_bytes())
+            if not isinstance(data, dict):
+                raise ValueError(f"expected an object, found {type(data).__name__}")
+        except FileNotFoundError:
+            return  # no saved choice yet: the default theme
+        except OSError as exc:
+            self._ui_kept = True
+            self._warn(f"{path} cannot be read ({exc.strerror or exc}); the default theme is used")
+            return
+        except (ValueError, RecursionError) as exc:
+            why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:100]
+            aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+            try:
+                path.replace(aside)
+                done = f"moved to {aside}"
+            except OSError as move:
+                self._ui_kept = True
+                done = f"it cannot be moved aside ({move.strerror or move}) and is left as it is"
+            self._warn(f"{path} could not be read ({why}); {done}; the default theme is used")
+            return
+        theme = data.get("theme")
+        if isinstance(theme, str) and theme in self.available_themes:
+            self.theme = theme
+
+    def _warn(self, text: str) -> None:
+        self.notify(visible(text), severity="warning", markup=False, timeout=10)
+
+    def _exit_on_signals(self) -> None:
+        """SIGTERM and SIGHUP end the reader as ``q`` does: Textual's driver gives the terminal
+        back (main screen, cursor, mouse reporting off, line mode) and everything is saved (each
+        change is written when it is made). The exit status says which signal it was."""
+        loop = asyncio.get_running_loop()
+        for name in ("SIGTERM", "SIGHUP"):
+            signum = getattr(signal, name, None)  # Windows has no SIGHUP
+            try:
+                if signum is not None:
+                    loop.add_signal_handler(signum, self.exit, None, 128 + signum)
+            except NotImplementedError:  # Windows' event loop takes no signal handlers
+                pass
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Every error nothing else caught ends here, and Textual exits with return code 1. The
+        traceback goes to a crash log (``main`` says where) instead of the terminal."""
+        if not self.crashed:  # the first error is the one to report
+            from newsreader.crash import write_crash_log
+
+            self.crashed = True
+            self.crash_log = write_crash_log(error)
+        super()._handle_exception(error)
+        if self.crash_log is not None:
+            self._exit_renderables.clear()  # Textual's traceback, with every frame's variables
 
     def _started(self) -> None:
         """The first screen is up. Start-up made a few hundred thousand objects (Textual's modules,
@@ -81,9 +142,14 @@ class NewsReaderApp(App[None]):
         """Remember the theme the user picked (ctrl+p → Change theme) for the next start."""
         if not self._theme_loaded:
             return
+        path = _ui_state_path()
+        if self._ui_kept:
+            self._warn(f"The theme choice is not saved: {path} could not be read and is left as it is")
+            return
         from newsreader.core.paths import atomic_write
 
         try:
-            atomic_write(_ui_state_path(), json.dumps({"theme": theme}).encode())
+            atomic_write(path, json.dumps({"theme": theme}).encode())
         except OSError as exc:
-            self.notify(f"Could not save the theme choice: {exc}", severity="warning", markup=False)
+            self._warn(f"The theme choice could not be saved to {path} ({exc.strerror or exc}); "
+                       "it lasts until you quit")

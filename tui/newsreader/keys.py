@@ -17,7 +17,7 @@ def binding_rows(bindings: list[Binding], keymap: dict[str, str] | None = None) 
     return rows
 
 
-_NAMES = {"question_mark": "?", "slash": "/", "left_square_bracket": "[", "right_square_bracket": "]",
+_NAMES = {"question_mark": "?", "slash": "/", "left_square_bracket": "[", "right_square_bracket": "]", "asterisk": "*",
           "escape": "esc", "delete": "del", "enter": "enter"}
 
 

@@ -1,6 +1,8 @@
-"""Counted nouns in messages: ``1 result``, ``2 results``."""
+"""Words shown to users: counted nouns (``1 result``, ``2 results``) and the names of the entity types."""
 
 from __future__ import annotations
+
+TYPE_NAMES = {"PER": "People", "LOC": "Places", "ORG": "Organisations", "MISC": "Other names"}
 
 
 def count(n: int, noun: str, plural: str | None = None) -> str:

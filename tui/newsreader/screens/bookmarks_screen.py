@@ -2,38 +2,30 @@
 
 from __future__ import annotations
 
-from rich.text import Text
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
-from typing import TYPE_CHECKING
+from textual.widgets import Static
 
-from newsreader.core.article import ArticleDate
-from newsreader.core.textclean import visible
 from newsreader.core.wording import count
 from newsreader.resources import stylesheet
+from newsreader.widgets.bookmark_list import BookmarkList
 from newsreader.widgets.footer import KeyBar
 
 if TYPE_CHECKING:
     from newsreader.core.bookmarks import Bookmark
 
 
-def _date(iso: str | None) -> str:
-    """A bookmark's date as the list shows dates (``14 Sep 2023``); a value that is not one of
-    our ISO forms (a hand-edited file) is shown as it is."""
-    if not iso:
-        return "undated"
-    date = ArticleDate.from_iso(iso)
-    return date.display(with_time=False) if date else visible(iso)
-
-
 class BookmarksScreen(Screen[str | None]):
     """Dismisses with the id of the article to open, or None. Changes go up to the hub as
-    messages (the hub owns the store); the hub sends the new list back through ``refresh_marks``."""
+    messages (the hub owns the store and the list of bookmarks); once a change is saved, the hub
+    changes its list and says so through :meth:`mark_changed` (a whole new list:
+    :meth:`refresh_marks`)."""
 
     CSS_PATH = str(stylesheet("dialogs"))
 
@@ -60,56 +52,48 @@ class BookmarksScreen(Screen[str | None]):
         self.hub = hub
         self.marks = marks
         self.present = present
+        self._missing = sum(1 for b in marks if b.id not in present)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="bookmarks-box"):
             yield Static("", id="bookmarks-title", markup=False)
-            yield DataTable(id="bookmarks-table", cursor_type="row")
+            yield BookmarkList(self.marks, self.present, id="bookmarks-table")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("", key="state", width=2)
-        table.add_column("Date", key="date", width=11)
-        table.add_column("Title", key="title", width=60)
-        table.add_column("Note", key="note", width=30)
-        self.refresh_marks(self.marks, self.present)
-        table.focus()
+        self._update_title()
+        self.query_one(BookmarkList).focus()
 
     def refresh_marks(self, marks: list[Bookmark], present: set[str]) -> None:
+        """A whole new list (the bookmarks as loaded); also before the view is mounted."""
         self.marks, self.present = marks, present
-        tables = self.query(DataTable)
-        if not tables or not tables.first().columns:
-            return  # pushed but not mounted yet (a save finished just after `B`): on_mount shows these
-        table = tables.first()
-        row = table.cursor_row
-        table.clear()
-        for b in marks:
-            missing = b.id not in present
-            table.add_row(Text("✗" if missing else "★", style="dim" if missing else "bold"),
-                          Text(_date(b.date), style="dim" if not b.date else ""),
-                          Text(visible(b.title) + ("  (not in this collection)" if missing else ""),
-                               no_wrap=True, overflow="ellipsis", style="dim" if missing else ""),
-                          Text(visible(b.note or ""), no_wrap=True, overflow="ellipsis"), key=b.id)
-        if marks:
-            table.move_cursor(row=min(row, len(marks) - 1), animate=False)
-        n_missing = sum(1 for b in marks if b.id not in present)
+        self._missing = sum(1 for b in marks if b.id not in present)
+        if self.is_mounted:
+            self.query_one(BookmarkList).show(marks, present)
+            self._update_title()
+
+    def mark_changed(self, row: int, added: int, bookmark: Bookmark) -> None:
+        """The hub inserted (``added`` 1), removed (-1) or replaced (0) ``bookmark`` at ``row``
+        of the list: the lines on screen are drawn again, nothing else."""
+        if bookmark.id not in self.present:
+            self._missing += added
+        if self.is_mounted:
+            self.query_one(BookmarkList).changed(row, added)
+            self._update_title()
+
+    def _update_title(self) -> None:
         self.query_one("#bookmarks-title", Static).update(
-            count(len(marks), "bookmark") + (f" · {n_missing} not in this collection (✗)" if n_missing else "")
+            count(len(self.marks), "bookmark") + (f" · {self._missing} not in this collection (✗)" if self._missing else "")
             + " · enter opens · d removes · e edits the note · escape goes back")
 
     def _selected(self) -> Bookmark | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return next((b for b in self.marks if b.id == key.value), None)
+        return self.query_one(BookmarkList).selected
 
     def action_close(self) -> None:
         self.dismiss(None)
 
-    @on(DataTable.RowSelected)
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(BookmarkList.Chosen)
+    def _chosen(self, event: BookmarkList.Chosen) -> None:
         event.stop()
         self.action_open()
 

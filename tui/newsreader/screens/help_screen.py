@@ -8,6 +8,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
+
+from newsreader.core.textclean import visible
 from newsreader.resources import stylesheet
 
 
@@ -27,7 +29,8 @@ class HelpScreen(ModalScreen[None]):
             table = DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
             table.add_columns("Key", "Does", "Id")
             for keys, description, binding_id in self.rows:
-                table.add_row(Text(keys, style="bold"), Text(description), Text(binding_id, style="dim"))
+                # the keys may come from config.toml: never a control character
+                table.add_row(Text(visible(keys), style="bold"), Text(description), Text(binding_id, style="dim"))
             yield table
             yield Static("escape closes", id="help-hint", markup=False)
 

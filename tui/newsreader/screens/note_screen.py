@@ -7,6 +7,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
+
+from newsreader.core.textclean import visible
 from newsreader.resources import stylesheet
 
 
@@ -17,8 +19,8 @@ class NoteScreen(ModalScreen[str | None]):
 
     def __init__(self, title: str, note: str | None) -> None:
         super().__init__()
-        self.article_title = title
-        self.note = note or ""
+        self.article_title = visible(title)  # from the bookmarks file: never a control character
+        self.note = visible(note or "")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-box"):

@@ -17,10 +17,10 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import var
 
+from newsreader.core.wording import TYPE_NAMES
 from newsreader.widgets.article_list import fit
 from newsreader.widgets.line_list import LineList
 
-TYPE_NAMES = {"PER": "People", "LOC": "Places", "ORG": "Organisations", "MISC": "Other names"}
 SEP = "\x1f"
 
 

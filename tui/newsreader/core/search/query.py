@@ -23,6 +23,9 @@ from newsreader.core.search.fold import folded_text
 FIELDS = ("per", "loc", "org", "misc", "source")
 FLAGS = ("bookmarked", "unread")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+# The end of a range that reaches the last day of year 9999 (there is no year 10000 to stop
+# before): it sorts after every ISO date of that year, "9999-12-31T23:59" included.
+AFTER_9999 = "9999-13"
 
 
 class QueryError(ValueError):
@@ -81,6 +84,8 @@ def _date_bound(value: str, end: bool) -> str:
         raise QueryError(f"date {value!r} not understood: use YYYY, YYYY-MM or YYYY-MM-DD, "
                          "ranges as 2023-09..2024-01")
     year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    if year == 0:
+        raise QueryError(f"date {value!r}: there is no year 0; the first is 0001")
     if month is not None and not 1 <= int(month) <= 12:
         raise QueryError(f"date {value!r}: there is no month {month}")
     if day is not None and not 1 <= int(day) <= calendar.monthrange(year, int(month))[1]:
@@ -90,14 +95,16 @@ def _date_bound(value: str, end: bool) -> str:
         return "-".join(parts)
     # exclusive upper bound: the next year / month / day
     if day is not None:
+        if (year, int(month), int(day)) == (9999, 12, 31):
+            return AFTER_9999
         import datetime as dt
 
         nxt = dt.date(year, int(month), int(day)) + dt.timedelta(days=1)
         return nxt.isoformat()
     if month is not None:
         y, mth = (year + 1, 1) if int(month) == 12 else (year, int(month) + 1)
-        return f"{y:04d}-{mth:02d}"
-    return f"{year + 1:04d}"
+        return f"{y:04d}-{mth:02d}" if y <= 9999 else AFTER_9999
+    return f"{year + 1:04d}" if year < 9999 else AFTER_9999
 
 
 def parse_query(text: str) -> Query:
