@@ -11,6 +11,7 @@ from pathlib import Path
 from conftest import REPO
 
 from newsreader.core.loader import load_file
+from newsreader.app import key_sections
 from newsreader.keys import markdown_table
 
 
@@ -18,7 +19,9 @@ def test_key_reference_in_the_guide_is_current():
     guide = (REPO / "docs" / "guide.md").read_text(encoding="utf-8")
     start = guide.index("<!-- keys:start")
     body = guide[guide.index("\n", start) + 1:guide.index("<!-- keys:end -->")].strip()
-    assert body == markdown_table().strip(), "run: python -c 'from newsreader.keys import markdown_table; print(markdown_table())'"
+    assert body == markdown_table(key_sections()).strip(), (
+        "run: python -c 'from newsreader.app import key_sections; from newsreader.keys import markdown_table; "
+        "print(markdown_table(key_sections()))'")
 
 
 # --- what README and docs/ promise ----------------------------------------------------------------

@@ -23,17 +23,10 @@ def _ui_state_path():
     return state_dir() / "ui.json"
 
 
-def _reader_commands():
-    from newsreader.commands import ReaderCommands  # the palette's machinery loads when it opens
-
-    return ReaderCommands
-
-
 class NewsReaderApp(App[None]):
     TITLE = "newsreader"
     CSS_PATH = str(stylesheet("app"))
     BINDINGS = [Binding("q", "quit", "Quit", id="quit")]
-    COMMANDS = App.COMMANDS | {lambda: _reader_commands()}
 
     def __init__(self, paths: list[str] | None = None, ner: str | None = None) -> None:
         super().__init__()
@@ -44,14 +37,15 @@ class NewsReaderApp(App[None]):
         self._ui_kept = False  # ui.json could not be read nor moved aside: never overwrite it
         self.crashed = False
         self.crash_log: Path | None = None  # written when the app crashed
+        from newsreader.core.config import load_config
+
+        self.config = load_config()  # loaded once: its notices are shown once, at mount
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.paths, ner=self.ner)
 
     def on_mount(self) -> None:
-        from newsreader.core.config import load_config
-
-        config = load_config()
+        config = self.config
         self.keymap = config.keys
         if config.keys:
             self.set_keymap(config.keys)
@@ -153,3 +147,13 @@ class NewsReaderApp(App[None]):
         except OSError as exc:
             self._warn(f"The theme choice could not be saved to {path} ({exc.strerror or exc}); "
                        "it lasts until you quit")
+
+
+def key_sections() -> list[tuple[str, list[Binding]]]:
+    """The reader's keys by view, for the guide (``keys.markdown_table``)."""
+    from newsreader.screens.bookmarks_screen import BookmarksScreen
+    from newsreader.widgets.article_list import ArticleList
+    from newsreader.widgets.entity_panel import EntityPanel
+
+    return [("", [*MainScreen.BINDINGS, *ArticleList.BINDINGS, *EntityPanel.BINDINGS, *NewsReaderApp.BINDINGS]),
+            ("In the bookmarks view (`B`):", BookmarksScreen.BINDINGS)]

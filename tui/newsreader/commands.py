@@ -6,19 +6,15 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from newsreader.keys import display_key
+from newsreader.keys import key_names
 
 
 class ReaderCommands(Provider):
     """Commands of the hub screen; they run the same actions as the keys."""
 
     def _hub(self):
-        from newsreader.screens.main_screen import MainScreen
-
-        for screen in self.app.screen_stack:
-            if isinstance(screen, MainScreen):
-                return screen
-        return None
+        """The screen the palette was opened on (the provider is in the hub's ``COMMANDS``)."""
+        return self.screen if hasattr(self.screen, "filter_by_entity") else None
 
     def _actions(self):
         hub = self._hub()
@@ -26,8 +22,10 @@ class ReaderCommands(Provider):
             return []
         out = []
         for b in hub.BINDINGS:
+            if hub.check_action(b.action.split("(")[0], ()) is False:
+                continue  # hidden now, as in the key bar and the help
             keys = getattr(self.app, "keymap", {}).get(b.id, b.key)
-            label = f"{b.description}  ({', '.join(display_key(k) for k in keys.split(','))})"
+            label = f"{b.description}  ({key_names(self.app, keys)})"
             out.append((label, partial(hub.run_action, b.action), f"Key binding {b.id}"))
         return out
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import on, work
+from textual.worker import Worker, WorkerState, get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -42,8 +43,15 @@ SMALL_INDEX_BYTES = 4_000_000  # an index this small is listed before the first 
 NARROW = 110  # below this width the panes stack and the names panel hides
 
 
+def _reader_commands():
+    from newsreader.commands import ReaderCommands  # the palette's machinery loads when it opens
+
+    return ReaderCommands
+
+
 class MainScreen(Screen[None]):
     AUTO_FOCUS = "ArticleList"  # not the (hidden) search input: its keys would flash in the key bar
+    COMMANDS = {_reader_commands}  # the palette's commands of this screen (with the app's own)
     BINDINGS = [
         Binding("j,down", "next_article", "Next", id="next_article", show=False),
         Binding("k,up", "previous_article", "Previous", id="previous_article", show=False),
@@ -89,6 +97,10 @@ class MainScreen(Screen[None]):
             self.stage = stage
             self.done = done
             self.total = total
+
+        def can_replace(self, message: Message) -> bool:
+            """A newer count of the same stage makes an older one still in the queue needless."""
+            return isinstance(message, MainScreen.Progress) and message.stage == self.stage
 
     class SearchReady(Message):
         def __init__(self, index: SearchIndex) -> None:
@@ -175,6 +187,8 @@ class MainScreen(Screen[None]):
         self._resorting = False
         self._read_timer = None
         self._view_pending = False
+        self._name_finder = None                       # the child process finding names, while it runs
+        self._stage: tuple[str, float, int] | None = None  # the stage of the progress: name, start, count then
 
     def compose(self) -> ComposeResult:
         # the layout class is set before the first styling: changing it later restyles every widget
@@ -209,17 +223,77 @@ class MainScreen(Screen[None]):
             self._listed(self.Listed(index.articles(bodies=False), [], False, [], index))
         return index
 
+    def on_unmount(self) -> None:
+        """Quitting: the workers are cancelled (they stop within a file or a batch) and the name
+        finder is ended now, so the process is gone at once instead of after the last name."""
+        finder = self._name_finder
+        if finder is not None:
+            finder.stop()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Every worker's failure ends here: a notice and a line in the log; the app goes on."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        self.log.error(f"worker {event.worker.name} failed", error)
+        what = {"open_collection": "Reading the collection", "run_search": "The search"}.get(event.worker.name,
+                                                                                            "A background task")
+        self.notify(visible(f"{what} failed: {type(error).__name__}: {error}"), severity="error", markup=False,
+                    timeout=15)
+
     def on_resize(self) -> None:
         narrow = self.size.width < NARROW
         if narrow != self.has_class("narrow"):  # a class change restyles every widget
             self.set_class(narrow, "narrow")
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Actions that cannot do anything now are hidden: from the key bar, the help and the
+        command palette alike, and their keys do nothing. Bindings are refreshed whenever what
+        this looks at changes (never on a plain move in the list: that would cost every key)."""
+        if not self.is_mounted:
+            return True
+        current = self.current
+        if action in ("next_match", "previous_match"):
+            return self.view.search is not None and current is not None
+        if action in ("next_mention", "previous_mention"):
+            return current is not None and self.entities is not None
+        if action == "toggle_bookmark":
+            return current is not None
+        if action == "only_source":
+            return current is not None and bool(current.source)
+        if action == "show_skipped":
+            return bool(self.skipped)
+        if action == "focus_names":
+            return not self.has_class("narrow")
+        if action == "clear":
+            search = self._search_input()
+            return bool(self.view) or (search is not None and search.display)
+        if action == "next_unread":
+            return len(self.read) < len(self.collection)
+        return True
 
     # --- workers -------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def open_collection(self, index: SearchIndex | None = None) -> None:
         """Lists what the index already knows, brings it up to date (parsing only new or changed
-        files), then adds entity names. Never touches a widget."""
+        files), then adds entity names. Never touches a widget. Stops within a file or a batch of
+        names when the worker is cancelled (quitting cancels it and ends the name finder)."""
+        from newsreader.core.stopping import Stopped
+
+        worker = get_current_worker()
+
+        def check() -> None:
+            if worker.is_cancelled:
+                raise Stopped
+
+        try:
+            self._open_collection(index, check)
+        except Stopped:
+            pass
+
+    def _open_collection(self, index: SearchIndex | None, check) -> None:
         from newsreader.core.search.index import SearchIndex, default_index_path
 
         notices: list[str] = []
@@ -236,11 +310,15 @@ class MainScreen(Screen[None]):
         index.on_notice = lambda text: self.app.notify(visible(text), severity="warning", markup=False, timeout=10)
 
         def progress(stage: str):
-            return lambda done, total, _what="": self.post_message(self.Progress(stage, done, total))
+            def report(done: int, total: int, _what: str = "") -> None:
+                check()
+                self.post_message(self.Progress(stage, done, total))
+            return report
 
         last_listing = [time.monotonic()]
 
         def list_so_far() -> None:  # a first build of a big collection shows what it has every 2 s
+            check()
             if time.monotonic() - last_listing[0] > 2.0:
                 last_listing[0] = time.monotonic()
                 self.post_message(self.Listed(index.articles(bodies=False), [], False, [], index))
@@ -250,12 +328,11 @@ class MainScreen(Screen[None]):
         index.ensure_vocabulary()
         self.post_message(self.SearchReady(index))
 
-        from newsreader.core.config import load_config
         from newsreader.core.ner import get_recognizer
         from newsreader.core.ner.collection import analyse, default_cache
 
-        config = load_config()
-        spec = self.ner or config.ner
+        check()
+        spec = self.ner or self.app.config.ner  # the config the app loaded (and reported) once
         recognizer, message = get_recognizer(spec)
         unkept: list[str] = []
         try:
@@ -270,15 +347,17 @@ class MainScreen(Screen[None]):
             from newsreader.core.ner.process import ProcessRecognizer
 
             recognizer = ProcessRecognizer(recognizer, spec)
+            self._name_finder = recognizer  # quitting ends it at once (on_unmount)
         try:
             index.recognize_pending(recognizer, cache, progress=progress("Finding names"))
-            result = analyse(index.articles(bodies=True), recognizer, cache)
+            check()
+            result = analyse(index.articles(bodies=True), recognizer, cache, progress=lambda _done, _total: check())
         finally:
+            self._name_finder = None
             getattr(recognizer, "close", lambda: None)()
-        self.post_message(self.EntitiesReady(result, config.notices + ([message] if message else []) + unkept
-                                             + result.notices))
+        self.post_message(self.EntitiesReady(result, ([message] if message else []) + unkept + result.notices))
 
-    @work(thread=True, group="store")
+    @work(thread=True, group="store", exit_on_error=False)
     def load_marks_and_reading(self) -> None:
         """Reads both files; reading never writes (a read-only or full folder is fine)."""
         from newsreader.core.bookmarks import BookmarkStore, ReadingState, StoreError
@@ -296,7 +375,7 @@ class MainScreen(Screen[None]):
         except (StoreError, OSError) as exc:
             self.post_message(self.ReadLoaded(set(), [_failure(exc, reading.store.path, "read")]))
 
-    @work(thread=True, group="store")
+    @work(thread=True, group="store", exit_on_error=False)
     def change_bookmark(self, action: str, bookmark: Bookmark) -> None:
         """Writes one change (add, remove, note); the hub shows it once it is saved."""
         from newsreader.core.bookmarks import Bookmark, BookmarkStore, StoreError
@@ -316,7 +395,7 @@ class MainScreen(Screen[None]):
             error = _failure(exc, store.path, "save")
         self.post_message(self.MarkSaved(action, bookmark, error))
 
-    @work(thread=True, group="store")
+    @work(thread=True, group="store", exit_on_error=False)
     def save_read(self, article_id: str) -> None:
         from newsreader.core.bookmarks import ReadingState, StoreError
 
@@ -327,7 +406,7 @@ class MainScreen(Screen[None]):
         except (StoreError, OSError) as exc:
             self.post_message(self.ReadSaved(article_id, _failure(exc, state.store.path, "save")))
 
-    @work(thread=True, exclusive=True, group="search")
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, query: str, within: set[str] | None = None) -> None:
         """``within``: the articles the other filters keep; the search looks only among them."""
         index = self.index
@@ -366,8 +445,22 @@ class MainScreen(Screen[None]):
 
     @on(Progress)
     def _progress(self, message: Progress) -> None:
+        now = time.monotonic()
+        if self._stage is None or self._stage[0] != message.stage:
+            self._stage = (message.stage, now, message.done)  # when the stage started, and where
         self.progress = (message.stage, message.done, message.total) if message.done < message.total else None
         self._update_status()
+
+    def _time_left(self, done: int, total: int) -> str:
+        """About how long the stage still takes, from its pace so far ("" until that is known)."""
+        if self._stage is None:
+            return ""
+        _, started, first = self._stage
+        spent = time.monotonic() - started
+        if done <= first or spent < 2.0:
+            return ""
+        left = (total - done) * spent / (done - first)
+        return f" · about {left:.0f} s left" if left < 90 else f" · about {left / 60:.0f} min left"
 
     @on(SearchReady)
     def _search_ready(self, message: SearchReady) -> None:
@@ -380,6 +473,7 @@ class MainScreen(Screen[None]):
     @on(EntitiesReady)
     def _entities_ready(self, message: EntitiesReady) -> None:
         self.entities = message.result
+        self.refresh_bindings()
         for notice in message.notices:
             self.notify(visible(notice), severity="warning", markup=False, timeout=8)
         self._show_entities()
@@ -533,13 +627,16 @@ class MainScreen(Screen[None]):
         if not view:
             self._set_filter_line(None)
         else:
-            hints = " · enter opens · n/N next match" if search is not None else ""
-            if view.get("name") is not None:
-                hints += " · ] / [ jump between mentions"
+            hints = ""  # the keys that use a filter, while there is room for them (one filter)
+            if len(view.filters) == 1:
+                hints = " · enter opens · n/N next match" if search is not None else ""
+                if view.get("name") is not None:
+                    hints += " · ] / [ jump between mentions"
             cut = " (first 200)" if search is not None and len(search.ranked) >= 200 else ""
             peel = " · escape clears" if len(view.filters) == 1 else " · escape removes the last filter"
             self._set_filter_line(view.line(len(shown)) + cut + hints + peel)
         self.articles = shown
+        self.refresh_bindings()  # escape, n/N follow the filters
 
     @property
     def entity_filter(self) -> tuple[str, str] | None:
@@ -592,6 +689,8 @@ class MainScreen(Screen[None]):
 
     def watch_current(self, old: Article | None, article: Article | None) -> None:
         self.match_index = self.mention_index = -1
+        if (old is None) != (article is None) or bool(old and old.source) != bool(article and article.source):
+            self.refresh_bindings()  # what check_action says depends on these only
         # A move in the list: its cursor is painted first (two lines); the reader and the names
         # panel follow in the next frame (drawing them takes longer than a frame, and keys held
         # down then move the cursor at the rate they come, showing only the article it stops on).
@@ -662,7 +761,7 @@ class MainScreen(Screen[None]):
             parts.append(f"{count(len(self.skipped), 'file')} skipped (S)")
         if self.progress is not None:
             stage, done, total = self.progress
-            parts.append(f"{stage} {done}/{total}…")
+            parts.append(f"{stage} {done:,}/{total:,}{self._time_left(done, total)}…")
         elif not self.listed_final:
             parts.append("Checking files…" if self.collection else "Loading…")
         elif self.entities is None:
@@ -688,6 +787,7 @@ class MainScreen(Screen[None]):
         if search is not None:
             search.value = ""
             search.display = False
+            self.refresh_bindings()
 
     def filter_by_entity(self, kind: str, name: str) -> None:
         """Only the articles that mention the name, with the other filters (a search among them
@@ -729,6 +829,7 @@ class MainScreen(Screen[None]):
                                        "enter opens · escape clears", id="search")
             await self.mount(search, before=self.query_one("#filter"))
         search.display = True
+        self.refresh_bindings()
         search.focus()
 
     def action_clear(self) -> None:
@@ -893,11 +994,18 @@ class MainScreen(Screen[None]):
             return
         self.app.push_screen(SkippedScreen(self.skipped))
 
+    def key_rows(self) -> list[tuple[str, str, str]]:
+        """Every key of the reader that applies now (``check_action``), as the help lists them."""
+        from newsreader.keys import binding_rows, extra_rows
+
+        bindings = [*self.BINDINGS, *ArticleList.BINDINGS, *EntityPanel.BINDINGS, *self.app.BINDINGS]
+        available = lambda b: self.check_action(b.action.split("(")[0], ()) is not False  # noqa: E731
+        return binding_rows(self.app, bindings, getattr(self.app, "keymap", {}), available) + extra_rows(self.app)
+
     def action_help(self) -> None:
-        from newsreader.keys import all_rows
         from newsreader.screens.help_screen import HelpScreen
 
-        self.app.push_screen(HelpScreen(all_rows(getattr(self.app, "keymap", {}))))
+        self.app.push_screen(HelpScreen(self.key_rows()))
 
 
 def _failure(exc: Exception, path, doing: str) -> str:

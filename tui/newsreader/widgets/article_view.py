@@ -19,14 +19,14 @@ from rich.cells import cell_len
 from textual import events
 from textual.actions import SkipAction
 from textual.content import Content, Span
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.reactive import Reactive, var
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
 
 from newsreader.core.article import MAX_NER_CHARS, Article
 from newsreader.core.textclean import visible
+from newsreader.widgets.frame_view import FrameView
 
 if TYPE_CHECKING:
     from textual.selection import Selection
@@ -100,7 +100,7 @@ def wrap(text: str, width: int) -> list[Line]:
         paragraph, start = paragraph + 1, newline + 1
 
 
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(FrameView, can_focus=True):
     """Shows ``article``. Untrusted text goes in as :class:`Content`, never as markup.
 
     Attributes set by the hub: ``entities`` (the names found in the article), ``hidden`` (entity
@@ -351,12 +351,6 @@ class ArticleView(ScrollView, can_focus=True):
         top, height = int(self.scroll_offset.y), self.scrollable_content_region.height
         return top, self._text_width(), self.text_selection, self._thumb(top, height)
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        self._frame = self._frame_of()
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._frame = None
 
     def _draw_ahead(self) -> None:
         """Draw the lines in view now, before the screen asks for them: after a move in the list

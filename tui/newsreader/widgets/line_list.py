@@ -14,16 +14,17 @@ from typing import ClassVar
 from textual import events
 from textual.cache import LRUCache
 from textual.content import Content
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive, var
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from newsreader.widgets.frame_view import FrameView
 
 LINE_CACHE_SIZE = 400  # drawn lines kept: a few screens of them, with and without the cursor
 
 
-class LineList(ScrollView, can_focus=True):
+class LineList(FrameView, can_focus=True):
     """Rows ``0 … row_count - 1``, one line each, with ``cursor`` on one of them (or ``None``).
     ``CURSOR_CLASSES`` names the component classes of the cursor line when the widget has the
     focus and when it has not. Binds no keys: the subclasses bind theirs to the actions here."""
@@ -89,12 +90,6 @@ class LineList(ScrollView, can_focus=True):
 
     _frame: tuple[int, int, bool] | None = None
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        self._frame = self._frame_of()
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._frame = None
 
     def render_line(self, y: int) -> Strip:
         top, width, focused = self._frame or self._frame_of()

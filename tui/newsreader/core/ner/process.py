@@ -14,16 +14,19 @@ import subprocess
 import sys
 
 from newsreader.core.ner.types import Mention
+from newsreader.core.stopping import Stopped
 
 
 class ProcessRecognizer:
     """Wraps the recognizer ``inner`` (used for its name, version and lexicon, and as the
-    fallback) and does the tagging in one child process. ``close()`` ends the child."""
+    fallback) and does the tagging in one child process. ``close()`` ends the child when it has
+    answered; ``stop()`` ends it at once, and from then on every call raises :class:`Stopped`."""
 
     def __init__(self, inner, spec: str):
         self.inner = inner
         self.name = inner.name
         self.failed: str | None = None
+        self.stopped = False
         try:
             self._child: subprocess.Popen | None = subprocess.Popen(
                 [sys.executable, "-m", "newsreader.core.ner.process", spec], stdin=subprocess.PIPE,
@@ -43,6 +46,8 @@ class ProcessRecognizer:
         return self.recognize_many([text])[0]
 
     def recognize_many(self, texts: list[str]) -> list[list[Mention]]:
+        if self.stopped:
+            raise Stopped
         if self._child is not None:
             try:
                 self._child.stdin.write(json.dumps(texts, ensure_ascii=False) + "\n")
@@ -53,8 +58,20 @@ class ProcessRecognizer:
                 self.failed = f"the recognizer process ended (exit code {self._child.poll()})"
             except (OSError, ValueError) as exc:
                 self.failed = str(exc)
+            if self.stopped:  # the child was ended by stop(), from another thread
+                raise Stopped
             self.close()
         return [self.inner.recognize(t) for t in texts]
+
+    def stop(self) -> None:
+        """End the child now (from any thread): a call waiting for it raises :class:`Stopped`."""
+        self.stopped = True
+        child = self._child
+        if child is not None:
+            try:
+                child.kill()
+            except OSError:
+                pass
 
     def close(self) -> None:
         child, self._child = self._child, None
