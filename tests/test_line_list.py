@@ -181,3 +181,26 @@ async def test_other_rows_resize_the_scrollbar_without_a_layout():
         assert rows.show_vertical_scrollbar and not rows.show_horizontal_scrollbar
         assert layouts and not any(layouts)  # repainted, never laid out
         assert rows.render_line(19).text.startswith("row 19")  # drawn from the new rows
+
+
+async def test_arrow_keys_move_the_cursor_of_a_list_longer_than_its_pane(tmp_path):
+    # ScrollView's own down/up bindings scrolled the view and left the cursor where it was
+    from newsreader.app import NewsReaderApp
+    from newsreader.screens.main_screen import MainScreen
+    from newsreader.widgets.article_list import ArticleList
+
+    for i in range(80):
+        (tmp_path / f"a{i:02d}.txt").write_text(f"Titel {i}\n\nText {i} aus Berlin.", encoding="utf-8")
+    app = NewsReaderApp([str(tmp_path)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        for _ in range(300):
+            await pilot.pause()
+            if isinstance(app.screen, MainScreen) and len(app.screen.articles) == 80:
+                break
+        hub = app.screen
+        article_list = hub.query_one(ArticleList)
+        assert app.focused is article_list and article_list.cursor == 0
+        await pilot.press("down", "down", "down")
+        assert article_list.cursor == 3 and hub.current is hub.articles[3]
+        await pilot.press("up")
+        assert article_list.cursor == 2 and hub.current is hub.articles[2]

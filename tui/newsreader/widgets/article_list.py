@@ -33,12 +33,14 @@ def fit(text: str, width: int) -> tuple[str, int]:
     return text[:cut] + "…", cut
 
 
-class ArticleList(LineList):
+class ArticleList(LineList, inherit_bindings=False):
     """Shows ``articles`` in the given order with a row cursor. Posts
     :class:`ArticleList.Highlighted` when the cursor lands on an article. Titles are text, never
     markup."""
 
     BINDINGS = [
+        # ScrollView's own up/down would scroll the view instead of moving the cursor (they win over
+        # the screen's j,down / k,up): the list has only its own keys, the rest are the screen's
         Binding("pageup", "page_up", "Page up", id="list_page_up", show=False),
         Binding("pagedown", "page_down", "Page down", id="list_page_down", show=False),
         Binding("home", "first", "First article", id="list_first", show=False),
