@@ -364,3 +364,176 @@ def test_hyphenated_compounds_are_found_written_as_one_word(tmp_path):
     # the joined forms come after the text: phrases are read on the text as written
     assert titles(idx.search('"kriminellen wurden"')) == ["Polizei warnt"]
     assert "cyber" in idx.search("cyber").terms and titles(idx.search("cyber")) == ["Polizei warnt"]
+
+
+# --- names in their own table -----------------------------------------------------------------------
+
+class GenitiveRecognizer:
+    """Finds the genitives ``Russlands`` (LOC) and ``Wladimir Putins`` (PER) and the name
+    ``Wien``; their bases ``Russland`` and ``Wladimir Putin`` are known, so the names hold
+    words the text does not."""
+    name = "genitive"
+    version = "genitive:1"
+
+    def is_known_base(self, base, form):
+        return base in ("Russland", "Wladimir Putin")
+
+    def recognize(self, text):
+        out = []
+        for name, kind in (("Wladimir Putins", "PER"), ("Russlands", "LOC"), ("Wien", "LOC")):
+            start = text.find(name)
+            if start >= 0:
+                out.append(Mention(start, start + len(name), name, kind))
+        return out
+
+
+GENITIVES = {
+    "moskau.txt": " date 2024-03 Reise nach Osten\n\nDie Regierung Russlands empfing Gäste. "
+                  "Wladimir Putins Sprecher schwieg.",
+    "wien.txt": " date 2024-04 Bericht aus Wien\n\nDie Regierung tagte in Wien.",
+    "russland.txt": " date 2024-05 Russland und die Wahl\n\nIn Russland wird gewählt.",
+}
+
+
+def fts_data(idx: SearchIndex) -> list:
+    return idx.db.execute("SELECT id, block FROM fts_data ORDER BY id").fetchall()
+
+
+def test_names_go_to_their_own_table_and_the_text_entry_is_not_written_again(index, monkeypatch):
+    from newsreader.core.search import index as index_module
+
+    before = fts_data(index)
+    folded = []
+    real = index_module.index_text
+    monkeypatch.setattr(index_module, "index_text", lambda text: (folded.append(len(text)), real(text))[1])
+    assert index.recognize_pending(FakeRecognizer()) == 5
+    assert folded == []  # no text was folded again
+    assert fts_data(index) == before  # and FTS5 wrote nothing: no delete, no insert of a text
+    assert index.db.execute("SELECT count(*) FROM fts_docsize").fetchone() == (5,)
+    (names,) = index.db.execute("SELECT count(*) FROM names").fetchone()
+    assert names == 3  # one row per article with names: two have none
+    assert titles(index.search("per:lawrow")) == ["Lawrow reist nach Asien"]
+    assert titles(index.search("-per:lawrow nato")) == ["Nato berät über Hilfe"]
+    index.db.execute("INSERT INTO fts (fts) VALUES ('integrity-check')")
+    index.db.execute("INSERT INTO names (names) VALUES ('integrity-check')")
+
+
+def test_a_word_only_in_a_name_s_base_form_finds_the_article(tmp_path):
+    folder = write(tmp_path / "g", GENITIVES)
+    idx = SearchIndex(tmp_path / "g.sqlite")
+    idx.refresh([folder])
+    assert [h.tier for h in idx.search("russland ").hits] == ["exact", "fuzzy"]  # Russlands: a typo away
+    idx.recognize_pending(GenitiveRecognizer())
+    found = idx.search("russland ")
+    assert sorted(titles(found)) == ["Reise nach Osten", "Russland und die Wahl"]
+    assert [h.tier for h in found.hits] == ["exact", "exact"]
+    assert titles(idx.search("russland")) == titles(found)  # while typing, too
+    assert titles(idx.search("loc:russland")) == ["Reise nach Osten"]  # the other is no recognised name
+    # with other words: those must be in the text (or names) as well
+    assert titles(idx.search("russland regierung ")) == ["Reise nach Osten"]
+    assert titles(idx.search("regierung russland ")) == ["Reise nach Osten"]
+    assert titles(idx.search("russland zebra ")) == []
+    assert titles(idx.search("russland source:niemand ")) == []
+    assert titles(idx.search("russland date:2024-03 ")) == ["Reise nach Osten"]
+    assert titles(idx.search("russland per:putin ")) == ["Reise nach Osten"]
+    assert titles(idx.search("russland -per:putin ")) == ["Russland und die Wahl"]
+    # left out: wherever the word is, text or names
+    assert titles(idx.search("regierung -russland")) == ["Bericht aus Wien"]
+    assert titles(idx.search("-russland")) == ["Bericht aus Wien"]
+    # a phrase that only a base form has
+    assert titles(idx.search('"wladimir putin"')) == ["Reise nach Osten"]
+    assert titles(idx.search('per:"wladimir putin"')) == ["Reise nach Osten"]
+    assert titles(idx.search('"putin sprecher"')) == []
+    # the names' words are in the vocabulary: completion and typos
+    assert "russland" in idx.completions("russl")
+    assert "Reise nach Osten" in titles(idx.search("rusland "))
+    (extra,) = idx.db.execute("SELECT extra FROM names JOIN docs d ON d.rowid = names.rowid "
+                              "JOIN holds h ON h.article_id = d.article_id WHERE h.path LIKE '%moskau.txt'").fetchone()
+    assert extra.split(" ; ") == ["russland", "wladimir putin"]  # what the text does not have as written
+    idx.close()
+
+
+def test_names_rank_as_part_of_the_score(tmp_path):
+    # two texts alike but for one word; "Wien" is a recognised name only in the first
+    folder = write(tmp_path / "h", {"a.txt": " date 2024-01 Wien\n\nIn Wien regnet es. Wien ist nass.",
+                                    "b.txt": " date 2024-01 Wien\n\nIn Wien schneit es. Wien ist kalt."})
+
+    class WienWhenItRains:
+        version = "wien:1"
+
+        def recognize(self, text):
+            start = text.find("Wien ist")
+            return [Mention(start, start + 4, "Wien", "LOC")] if "regnet" in text else []
+
+    idx = SearchIndex(None)
+    idx.refresh([folder])
+    first = idx.search("wien ").hits
+    assert first[0].score == first[1].score
+    idx.recognize_pending(WienWhenItRains())
+    hits = idx.search("wien ").hits
+    assert [Path(h.article.path).name for h in hits] == ["a.txt", "b.txt"]
+    assert hits[0].score > hits[1].score == first[1].score
+    idx.close()
+
+
+def test_an_article_removed_or_changed_drops_its_names(tmp_path):
+    folder = write(tmp_path / "a")
+    idx = SearchIndex(tmp_path / "i.sqlite")
+    idx.refresh([folder])
+    idx.recognize_pending(FakeRecognizer())
+    count = lambda: idx.db.execute("SELECT count(*) FROM names").fetchone()[0]
+    assert count() == 3
+    (folder / "lawrow.txt").unlink()
+    report = idx.refresh([folder])
+    assert report.removed_articles == 1 and count() == 2
+    assert idx.db.execute("SELECT count(*) FROM names WHERE rowid NOT IN (SELECT rowid FROM docs)").fetchone() == (0,)
+    assert titles(idx.search("per:lawrow")) == [] and titles(idx.search("lawrow")) == []
+    # the same article with its text respaced (the same id): its names are found again
+    nato = folder / "nato.txt"
+    nato.write_text(ARTICLES["nato.txt"].replace("sagte in", "sagte  in"), encoding="utf-8")
+    os.utime(nato, ns=(nato.stat().st_atime_ns, nato.stat().st_mtime_ns + 10_000_000))
+    before = fts_data(idx)
+    report = idx.refresh([folder])
+    assert (report.parsed, report.added_articles, report.removed_articles) == (1, 0, 0)
+    assert fts_data(idx) != before and count() == 1 and idx.pending_entities() == 1
+    assert titles(idx.search("org:nato")) == []
+    idx.recognize_pending(FakeRecognizer())
+    assert count() == 2 and titles(idx.search("org:nato")) == ["Nato berät über Hilfe"]
+    idx.db.execute("INSERT INTO fts (fts) VALUES ('integrity-check')")
+    idx.db.execute("INSERT INTO names (names) VALUES ('integrity-check')")
+    idx.close()
+
+
+def test_a_changed_date_keeps_the_names_and_the_text_entry(tmp_path):
+    folder = write(tmp_path / "a")
+    idx = SearchIndex(tmp_path / "i.sqlite")
+    idx.refresh([folder])
+    idx.recognize_pending(FakeRecognizer())
+    before = fts_data(idx)
+    nato = folder / "nato.txt"
+    nato.write_text(ARTICLES["nato.txt"].replace("2024-02", "2024-03"), encoding="utf-8")
+    os.utime(nato, ns=(nato.stat().st_atime_ns, nato.stat().st_mtime_ns + 10_000_000))
+    assert idx.refresh([folder]).parsed == 1
+    assert fts_data(idx) == before and idx.pending_entities() == 0
+    assert titles(idx.search("org:nato date:2024-03")) == ["Nato berät über Hilfe"]
+    idx.close()
+
+
+def test_an_index_of_the_last_schema_is_rebuilt_with_a_notice(tmp_path):
+    folder = write(tmp_path / "a")
+    path = tmp_path / "index.sqlite"
+    db = sqlite3.connect(path)  # schema 4: one table for the text and the names
+    db.executescript("CREATE TABLE files (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, ids TEXT NOT NULL,"
+                     " reason TEXT); CREATE TABLE docs (rowid INTEGER PRIMARY KEY, article_id TEXT UNIQUE NOT NULL,"
+                     " date TEXT, meta BLOB NOT NULL, ents TEXT); CREATE TABLE bodies (rowid INTEGER PRIMARY KEY,"
+                     " body TEXT NOT NULL); CREATE TABLE holds (article_id TEXT NOT NULL, path TEXT NOT NULL);"
+                     "CREATE VIRTUAL TABLE fts USING fts5(title, body, per, loc, org, misc, source, content='');"
+                     "CREATE VIRTUAL TABLE vocab USING fts5vocab(fts, 'row'); PRAGMA user_version = 4;")
+    db.close()
+    idx = SearchIndex(path)
+    (notice,) = idx.notices
+    assert "was rebuilt (schema version 4, this newsreader uses" in notice and "the old file is" in notice
+    idx.refresh([folder])
+    idx.recognize_pending(FakeRecognizer())
+    assert titles(idx.search("per:lawrow")) == ["Lawrow reist nach Asien"]
+    idx.close()

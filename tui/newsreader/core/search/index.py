@@ -10,8 +10,14 @@ Layout (schema ``SCHEMA``):
   date for ``date:`` filters and its entity names; ``bodies`` holds the texts, so a relaunch
   lists a large collection without reading them and needs no parsing.
 - ``fts``: a contentless FTS5 table over folded text (``fold.index_text``: hyphenated compounds
-  are also indexed joined) with the columns
-  title, body, per, loc, org, misc, source.
+  are also indexed joined) with the columns title, body, source. It is written once per text:
+  names never touch it.
+- ``names``: an FTS5 table (it keeps its own copy, so a row is deleted by its rowid alone) with
+  an article's folded entity names, same rowid as ``docs``: columns per, loc, org, misc, and
+  ``extra``, the names the text does not contain as written (a genitive's base, ``Russland``
+  for ``Russlands``; a name linked to a longer one). A plain word that is only in the names is
+  found through ``extra``, so a search reads the names table only for those few, for ``per:``
+  and the like, and for the names' share of the score.
 
 Faults (``newsreader.core.dbfile``): a database that cannot be opened, is not ours, has another
 schema version, or turns out damaged when it is read (a bad page, wrong columns, a row that
@@ -20,12 +26,13 @@ database another program has locked is waited for. Every write is one ``BEGIN IM
 transaction that looks again at what is stored, so two processes can index one collection at
 the same time. ``notices`` (and ``on_notice``, when set) say what happened, one line each.
 
-Search: each query word is expanded against the index vocabulary (kept in memory): the exact
-folded word, prefix completions for the word still being typed, and words within a small edit
-distance (``fold.max_edits``, optimal string alignment via rapidfuzz). Results are ranked by
-FTS5's BM25 with column weights (title 4, entity names 2, body and source 1) in tiers: all words
-near each other (within 12 words) first, then exact matches, then matches that needed a typo
-correction. A hit's snippet comes from the first ``SNIPPET_BYTES`` of its text, so a search
+Search: each query word is expanded against the index vocabulary (kept in memory, the words of
+both tables): the exact folded word, prefix completions for the word still being typed, and
+words within a small edit distance (``fold.max_edits``, optimal string alignment via rapidfuzz).
+A plain word matches in the title, the text or the names. Results are ranked by FTS5's BM25
+with column weights (title 4, body and source 1 in ``fts``; each kind of name 2 in ``names``;
+an article's score is the sum of the two) in tiers: all words near each other (within 12 words
+of the text) first, then exact matches, then matches that needed a typo correction. A hit's snippet comes from the first ``SNIPPET_BYTES`` of its text, so a search
 costs the same whatever the size of the articles it finds.
 """
 
@@ -38,6 +45,7 @@ import hashlib
 import heapq
 import json
 import marshal
+import math
 import os
 import sqlite3
 import threading
@@ -52,15 +60,22 @@ from newsreader.core.article import Article, ArticleDate, ner_texts, pieces, sor
 from newsreader.core.dbfile import (BUSY_TIMEOUT, POLL, NotOurs, is_damage, move_aside, reason,
                                     retry_busy)
 from newsreader.core.discover import Skipped, discover_stat
-from newsreader.core.search.fold import find_terms, folded_text, index_text, max_edits
+from newsreader.core.search.fold import WORD, find_terms, folded_text, index_text, max_edits
 
 if TYPE_CHECKING:  # the query parser loads with the first search: listing articles needs none of it
     from newsreader.core.search.query import Query, Term
 
-SCHEMA = 4
-COLUMNS = ("title", "body", "per", "loc", "org", "misc", "source")
-TEXT_COLUMNS = "{title body per loc org misc}"
-WEIGHTS = (4.0, 1.0, 2.0, 2.0, 2.0, 2.0, 1.0)
+SCHEMA = 5
+COLUMNS = ("title", "body", "source")                    # fts
+NAME_COLUMNS = ("per", "loc", "org", "misc", "extra")    # names
+TEXT_COLUMNS = "{title body}"
+NAME_FIELDS = "{per loc org misc}"
+WEIGHTS = (4.0, 1.0, 1.0)
+NAME_WEIGHTS = (2.0, 2.0, 2.0, 2.0, 0.0)  # per:-like terms alone; extra repeats the other columns
+# A plain word among an article's names adds NAME_BONUS × its IDF (as FTS5 computes it) to the
+# text's BM25: what a name column of weight 2 added to one shared BM25 score before names had a
+# table of their own, without BM25 over the names, which would double a search's cost.
+NAME_BONUS = 0.3
 TIER_BONUS = {"near": 2000.0, "exact": 1000.0, "fuzzy": 0.0}
 MAX_COMPLETIONS = 30
 MIN_PREFIX = 3          # a word being typed completes from its third letter on
@@ -68,10 +83,19 @@ MAX_FUZZY = 12
 SNIPPET_CHARS = 180
 SNIPPET_BYTES = 100_000  # a snippet is taken from this much of the start of a text
 BATCH_CHARS = 32 * 2**20  # a batch of files is written when its texts reach this size
+LOOKUPS = 400  # up to this many articles are looked up in FTS by rowid; more, and the match is run whole
 ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
-TABLES = {"files", "docs", "bodies", "fts", "holds"}
-_INSERT_FTS = f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-_DELETE_FTS = f"INSERT INTO fts (fts, rowid, {', '.join(COLUMNS)}) VALUES ('delete', ?, ?, ?, ?, ?, ?, ?, ?)"
+TABLES = {"files", "docs", "bodies", "fts", "names", "holds"}
+_SHADOWS = ("fts_", "names_")  # FTS5 keeps its data in tables named after it (fts_data, …); and names_vocab
+# run with NULLs these do nothing (see _run_large)
+_INSERT_FTS = f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) SELECT ?1, ?2, ?3, ?4 WHERE ?1 IS NOT NULL"
+_DELETE_FTS = (f"INSERT INTO fts (fts, rowid, {', '.join(COLUMNS)}) SELECT 'delete', ?1, ?2, ?3, ?4 "
+               "WHERE ?1 IS NOT NULL")
+LARGE = 2**20  # characters: a text this long goes to SQLite in pieces (_write_text, _run_large)
+_INSERT_NAMES = f"INSERT INTO names (rowid, {', '.join(NAME_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)"
+_BM25 = f"bm25(fts, {', '.join(map(str, WEIGHTS))})"
+_BM25_NAMES = f"bm25(names, {', '.join(map(str, NAME_WEIGHTS))})"
+_TOKENIZE = "tokenize='unicode61 remove_diacritics 0'"
 _CREATE = (
     "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,"
     " ids TEXT NOT NULL, reason TEXT)",
@@ -82,9 +106,10 @@ _CREATE = (
     "CREATE TABLE IF NOT EXISTS holds (article_id TEXT NOT NULL, path TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS holds_id ON holds(article_id)",
     "CREATE INDEX IF NOT EXISTS holds_path ON holds(path)",
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5({', '.join(COLUMNS)}, content='',"
-    " tokenize='unicode61 remove_diacritics 0')",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5({', '.join(COLUMNS)}, content='', {_TOKENIZE})",
     "CREATE VIRTUAL TABLE IF NOT EXISTS vocab USING fts5vocab(fts, 'row')",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS names USING fts5({', '.join(NAME_COLUMNS)}, {_TOKENIZE})",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS names_vocab USING fts5vocab(names, 'col')",
     f"PRAGMA user_version = {SCHEMA}",
 )
 
@@ -172,12 +197,12 @@ def default_index_path(paths: Sequence[str | os.PathLike]) -> Path:
     return cache_dir() / "index" / f"{collection_key(paths)}.sqlite"
 
 
-def _fts_values(a: Article, ents: dict) -> tuple[str, ...]:
-    return (index_text(a.title), index_text(a.body), *_name_values(ents), folded_text(a.source or ""))
+def _fts_values(a: Article) -> tuple[str, str, str]:
+    return index_text(a.title), index_text(a.body), folded_text(a.source or "")
 
 
-def _name_values(ents: dict) -> tuple[str, ...]:
-    return tuple(folded_text(" ; ".join(ents.get(t, []))) for t in ENTITY_TYPES)
+def _name_values(names: dict[str, list[str]], extra: Iterable[str]) -> tuple[str, ...]:
+    return (*(folded_text(" ; ".join(names.get(t, []))) for t in ENTITY_TYPES), " ; ".join(extra))
 
 
 def _pack(a: Article) -> bytes:
@@ -237,14 +262,86 @@ def _names(stored: str | None) -> dict[str, list[str]]:
     return names
 
 
-def _utf8(text: str) -> bytes:
-    """``text.encode()``, a piece at a time: encoding a long text at once asks for up to three
-    bytes a character first."""
-    return b"".join(piece.encode("utf-8") for piece in pieces(text))
+def _run_large(db: sqlite3.Connection, sql: str, args: tuple) -> None:
+    """``db.execute(sql, args)`` where a value may be a long text. sqlite3 keeps a statement it
+    has run with the values last bound to it (SQLite's own copy of them) until it runs it
+    again; so a statement that had a long value is run again at once with NULLs, which the
+    statements given here take as nothing to do."""
+    db.execute(sql, args)
+    if any(isinstance(v, (str, bytes)) and len(v) > LARGE for v in args):
+        db.execute(sql, (None,) * len(args))
+
+
+def _write_text(db: sqlite3.Connection, rowid: int, text: str, new: bool) -> None:
+    """Store ``text`` as the text of ``rowid`` (a new row, or in place of its text) as UTF-8.
+    A long text is written a piece at a time through SQLite's blob I/O into room made for it:
+    no copy of it as bytes is made, in Python or in SQLite."""
+    if len(text) <= LARGE:
+        data = text.encode("utf-8")
+        if new:
+            db.execute("INSERT INTO bodies VALUES (?, CAST(? AS TEXT))", (rowid, data))
+        else:
+            db.execute("UPDATE bodies SET body = CAST(? AS TEXT) WHERE rowid = ?", (data, rowid))
+        return
+    size = sum(len(piece.encode("utf-8")) for piece in pieces(text))
+    if new:
+        db.execute("INSERT INTO bodies VALUES (?, CAST(zeroblob(?) AS TEXT))", (rowid, size))
+    else:
+        db.execute("UPDATE bodies SET body = CAST(zeroblob(?) AS TEXT) WHERE rowid = ?", (size, rowid))
+    with db.blobopen("bodies", "body", rowid) as blob:
+        for piece in pieces(text):
+            blob.write(piece.encode("utf-8"))
+
+
+def _same_text(db: sqlite3.Connection, rowid: int, text: str) -> bool:
+    """Whether the stored text of ``rowid`` is ``text``, compared a piece at a time."""
+    with db.blobopen("bodies", "body", rowid, readonly=True) as blob:
+        if len(blob) < len(text):  # UTF-8 takes at least a byte a character
+            return False
+        for piece in pieces(text):
+            data = piece.encode("utf-8")
+            if blob.read(len(data)) != data:
+                return False
+        return blob.tell() == len(blob)
 
 
 def _phrase(words_: Iterable[str]) -> str:
     return '"' + " ".join(words_) + '"'
+
+
+def _written(text: str, m) -> bool:
+    """Whether mention ``m`` is whole words of ``text``, as found there: then its folded words
+    are in the text's index entry."""
+    return (text[m.start:m.end] == m.text and m.text != ""
+            and (m.start == 0 or not WORD.match(text, m.start - 1))
+            and (m.end >= len(text) or not WORD.match(text, m.end)))
+
+
+@dataclass(frozen=True)
+class _Cond:
+    """One term of a query as the two tables see it: an FTS5 expression on ``fts`` (``text``),
+    where it counts in ``names`` (``names``), and for a plain word (``plain``) where it is
+    found only in the names (``extra``; None when no article has it so). A plain word has
+    ``text`` and ``names``, ``source:`` only ``text``, ``per:`` and the like only ``names``."""
+    text: str | None = None
+    names: str | None = None
+    extra: str | None = None
+    plain: bool = False
+    bonus: float = 0.0  # a plain word: what it adds to the score of an article that has it as a name
+
+
+def _named_expr(columns: str, term: Term, words_: list[str], known: set[str]) -> str | None:
+    if term.phrase:
+        return f"{columns} : {_phrase(term.words)}" if all(w in known for w in term.words) else None
+    kept = [w for w in words_ if w in known]
+    return f"{columns} : (" + " OR ".join(_phrase([w]) for w in kept) + ")" if kept else None
+
+
+def _exclusions(negs: list[_Cond]) -> tuple[list[str], list[str]]:
+    """What a left-out term is looked for in: the text, and the names (a plain word: only
+    where it is not in the text, for the rest is in the text's entry)."""
+    named = [c.extra if c.plain else c.names for c in negs]
+    return [c.text for c in negs if c.text], [e for e in named if e]
 
 
 class SearchIndex:
@@ -259,6 +356,9 @@ class SearchIndex:
         self.notices: list[str] = []
         self._vocab: list[str] = []
         self._df: dict[str, int] = {}
+        self._extra: set[str] = set()  # words that some article has only in its names (``names.extra``)
+        self._named: set[str] = set()  # words of any article's names
+        self._docs = 0                 # articles, when the vocabulary was read
         self._by_first: dict[tuple[int, str], list[str]] = {}
         self._by_second: dict[tuple[int, str], list[str]] = {}
         self._completion_cache: dict[str, list[str]] = {}
@@ -328,9 +428,8 @@ class SearchIndex:
 
     @staticmethod
     def _tables(db: sqlite3.Connection) -> set[str]:
-        # FTS5 keeps its data in shadow tables named after it (fts_data, fts_idx, …)
         return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
-                if not r[0].startswith("fts_")}
+                if not r[0].startswith(_SHADOWS)}
 
     def _complete(self, db: sqlite3.Connection) -> bool:
         (version,) = db.execute("PRAGMA user_version").fetchone()
@@ -484,40 +583,47 @@ class SearchIndex:
         when its metadata or text changed (another date, source or author in the file; the
         same text with other case or spacing, which keeps the id). Returns 1 for a new row.
 
-        The article's text is let go (``a.body`` becomes empty) once it is folded, before its
-        index entry is written, which takes FTS5 several times the text's size: a refresh needs
-        only the ids of what it parsed. It goes to SQLite as UTF-8 bytes: a str would take
-        three times its size on the way and keep a UTF-8 copy of itself."""
+        The text goes to SQLite as UTF-8 (``_write_text``: a str would take three times its size
+        on the way and keep a UTF-8 copy of itself); it is let go (``a.body`` becomes empty) once
+        it is folded, before its index entry is written, which takes FTS5 several times the
+        text's size: a refresh needs only the ids of what it parsed. Its names row is left alone
+        unless the text changed."""
         meta = _pack(a)
         date = a.date.iso() if a.date else None
-        text = _utf8(a.body)
-        row = db.execute("SELECT rowid, meta, ents FROM docs WHERE article_id = ?", (a.id,)).fetchone()
+        row = db.execute("SELECT rowid, meta FROM docs WHERE article_id = ?", (a.id,)).fetchone()
         if row is None:
-            values = _fts_values(a, {})
-            a.body = ""
             rowid = db.execute("INSERT INTO docs (article_id, date, meta, ents) VALUES (?, ?, ?, NULL)",
                                (a.id, date, meta)).lastrowid
-            db.execute("INSERT INTO bodies VALUES (?, CAST(? AS TEXT))", (rowid, text))
-            del text
-            db.execute(_INSERT_FTS, (rowid, *values))
+            _write_text(db, rowid, a.body, new=True)
+            values = _fts_values(a)
+            a.body = ""
+            _run_large(db, _INSERT_FTS, (rowid, *values))
             return 1
-        rowid, old_meta, ents = row
-        same_text = db.execute("SELECT 1 FROM bodies WHERE rowid = ? AND body = CAST(? AS TEXT)",
-                               (rowid, text)).fetchone() is not None
+        rowid, old_meta = row
+        same_text = _same_text(db, rowid, a.body)
         if same_text and marshal.loads(old_meta) == marshal.loads(meta):
             return 0
+        if same_text:  # other metadata: the index entry changes only with the title or the source
+            old = _unpack(old_meta, "")
+            if (old.title, folded_text(old.source or "")) != (a.title, folded_text(a.source or "")):
+                body = index_text(a.body)
+                a.body = ""
+                _run_large(db, _DELETE_FTS, (rowid, index_text(old.title), body, folded_text(old.source or "")))
+                _run_large(db, _INSERT_FTS, (rowid, index_text(a.title), body, folded_text(a.source or "")))
+                del body
+            db.execute("UPDATE docs SET date = ?, meta = ? WHERE rowid = ?", (date, meta, rowid))
+            a.body = ""
+            return 0
+        # the same id with another text (case, spacing): its names are found again
         (old_body,) = db.execute("SELECT body FROM bodies WHERE rowid = ?", (rowid,)).fetchone()
-        names = _names(ents)
-        db.execute(_DELETE_FTS, (rowid, *_fts_values(_unpack(old_meta, old_body), names)))
+        _run_large(db, _DELETE_FTS, (rowid, *_fts_values(_unpack(old_meta, old_body))))
         del old_body
-        if not same_text:  # names are found again in the new text
-            db.execute("UPDATE bodies SET body = CAST(? AS TEXT) WHERE rowid = ?", (text, rowid))
-            names, ents = {}, None
-        del text
-        values = _fts_values(a, names)
+        _write_text(db, rowid, a.body, new=False)
+        db.execute("DELETE FROM names WHERE rowid = ?", (rowid,))
+        db.execute("UPDATE docs SET date = ?, meta = ?, ents = NULL WHERE rowid = ?", (date, meta, rowid))
+        values = _fts_values(a)
         a.body = ""
-        db.execute("UPDATE docs SET date = ?, meta = ?, ents = ? WHERE rowid = ?", (date, meta, ents, rowid))
-        db.execute(_INSERT_FTS, (rowid, *values))
+        _run_large(db, _INSERT_FTS, (rowid, *values))
         return 0
 
     @_recovering
@@ -529,7 +635,8 @@ class SearchIndex:
     def recognize_pending(self, recognizer, entity_cache=None, progress: Progress | None = None,
                           batch: int = 50) -> int:
         """Run the recognizer on articles that have no entity names yet and index the names
-        (``per:``, ``loc:``, ``org:``, ``misc:``). Returns how many articles were done."""
+        (``per:``, ``loc:``, ``org:``, ``misc:``, and plain words): one ``names`` row each; the
+        text's own index entry is not touched. Returns how many articles were done."""
         from newsreader.core.article import MAX_NER_CHARS
 
         self._names_from = (recognizer, entity_cache)
@@ -544,21 +651,18 @@ class SearchIndex:
             if not rows:
                 break
             articles = [_unpack(m, b) for _, m, b in rows]
-            ents = self._entities(articles, recognizer, entity_cache)
+            found = self._entities(articles, recognizer, entity_cache)
             with self._write() as db:
                 for (rowid, _, _), a in zip(rows, articles):
-                    now = db.execute("SELECT d.meta, b.body FROM docs d JOIN bodies b ON b.rowid = d.rowid "
-                                     "WHERE d.rowid = ? AND d.ents IS NULL", (rowid,)).fetchone()
-                    if now is None:
+                    if db.execute("SELECT 1 FROM docs WHERE rowid = ? AND ents IS NULL", (rowid,)).fetchone() is None:
                         continue  # another process has done it
-                    e = ents.get(a.id, {})
-                    values = _fts_values(_unpack(*now), {})  # as stored now, which is what the index holds
-                    del now  # the text itself: it may be large
-                    db.execute(_DELETE_FTS, (rowid, *values))
-                    db.execute(_INSERT_FTS, (rowid, *values[:2], *_name_values(e), values[-1]))
-                    db.execute("UPDATE docs SET ents = ? WHERE rowid = ?", (json.dumps(e, ensure_ascii=False), rowid))
-                    del values
+                    names, extra = found.get(a.id, ({}, []))
+                    db.execute("DELETE FROM names WHERE rowid = ?", (rowid,))  # none is kept without ents
+                    if names:
+                        db.execute(_INSERT_NAMES, (rowid, *_name_values(names, extra)))
+                    db.execute("UPDATE docs SET ents = ? WHERE rowid = ?", (json.dumps(names, ensure_ascii=False), rowid))
             done += len(rows)
+            del rows, articles
             if progress:
                 progress(done, total, "entities")
         if done:
@@ -566,23 +670,29 @@ class SearchIndex:
                 self._invalidate_vocabulary()
         return done
 
-    def _entities(self, articles: list[Article], recognizer, entity_cache) -> dict[str, dict[str, list[str]]]:
+    def _entities(self, articles: list[Article], recognizer,
+                  entity_cache) -> dict[str, tuple[dict[str, list[str]], list[str]]]:
+        """Each article's names by kind, and the folded names its text does not contain as
+        written (see ``names.extra``): the base forms, and a mention that is not whole words."""
         if recognizer is None or not articles:
             return {}
         from newsreader.core.ner.cache import EntityCache, recognize_all
         from newsreader.core.ner.link import link_article
 
         cache = entity_cache if entity_cache is not None else EntityCache(None)
-        found = recognize_all(ner_texts(articles), recognizer, cache)
+        texts = ner_texts(articles)
+        found = recognize_all(texts, recognizer, cache)
         for notice in cache.new_notices():
             self._notice(notice)
         known = getattr(recognizer, "is_known_base", None)
         out = {}
         for n, a in enumerate(articles):
+            seen = {folded_text(m.text) for i in (2 * n, 2 * n + 1) for m in found[i] if _written(texts[i], m)}
             names: dict[str, set[str]] = {}
             for lm in link_article(found[2 * n] + found[2 * n + 1], known):
                 names.setdefault(lm.mention.type, set()).update({lm.mention.text, lm.base})
-            out[a.id] = {k: sorted(v) for k, v in names.items()}
+            extra = {f for v in names.values() for f in map(folded_text, v)} - seen - {""}
+            out[a.id] = ({k: sorted(v) for k, v in names.items()}, sorted(extra))
         return out
 
     def _drop_orphans(self) -> int:
@@ -593,11 +703,13 @@ class SearchIndex:
         with self._write() as db:
             orphans = [r for (r,) in db.execute(find).fetchall()]
             for rowid in orphans:  # one at a time: a text may be large
-                meta, body, ents = db.execute("SELECT d.meta, b.body, d.ents FROM docs d JOIN bodies b "
-                                              "ON b.rowid = d.rowid WHERE d.rowid = ?", (rowid,)).fetchone()
-                values = _fts_values(_unpack(meta, body), _names(ents))
+                meta, body = db.execute("SELECT d.meta, b.body FROM docs d JOIN bodies b "
+                                        "ON b.rowid = d.rowid WHERE d.rowid = ?", (rowid,)).fetchone()
+                values = _fts_values(_unpack(meta, body))
                 del body
-                db.execute(_DELETE_FTS, (rowid, *values))
+                _run_large(db, _DELETE_FTS, (rowid, *values))
+                del values
+                db.execute("DELETE FROM names WHERE rowid = ?", (rowid,))
                 db.execute("DELETE FROM docs WHERE rowid = ?", (rowid,))
                 db.execute("DELETE FROM bodies WHERE rowid = ?", (rowid,))
         return len(orphans)
@@ -668,8 +780,30 @@ class SearchIndex:
     def _load_vocabulary(self) -> None:
         with self._reader() as db:
             rows = db.execute("SELECT term, doc FROM vocab").fetchall()  # sorted by term
+            named_rows = db.execute("SELECT term, col, doc FROM names_vocab").fetchall()
+            (self._docs,) = db.execute("SELECT count(*) FROM docs").fetchone()
+        # the names' words: those in the text are in ``vocab`` already; the others (``extra``)
+        # add the articles that have them only in their names
+        df = dict(rows)
+        extra: dict[str, int] = {}
+        named: dict[str, int] = {}
+        for term, col, doc in named_rows:
+            if col == "extra":
+                extra[term] = doc
+            else:
+                named[term] = max(doc, named.get(term, 0))
+        new = sorted(t for t in named.keys() | extra.keys() if t not in df)
+        for term, doc in extra.items():
+            if term in df:
+                df[term] += doc
+        for term in new:
+            df[term] = extra.get(term, named.get(term, 0))
+        self._extra = set(extra)
+        self._named = named.keys() | extra.keys()
         self._vocab = [t for t, _ in rows]
-        self._df = dict(rows)
+        if new:
+            self._vocab = list(heapq.merge(self._vocab, new))
+        self._df = df
         # candidates for typo matching, by length and by first and by second letter
         by_first: dict[tuple[int, str], list[str]] = {}
         by_second: dict[tuple[int, str], list[str]] = {}
@@ -770,13 +904,22 @@ class SearchIndex:
             out += self.fuzzy(word)
         return list(dict.fromkeys(w for w in out if w in self._df or w == word))
 
-    def _group(self, term: Term, words_: list[str]) -> str:
-        if term.phrase:
-            expr = _phrase(term.words)
-        else:
-            expr = "(" + " OR ".join(_phrase([w]) for w in words_) + ")"
-        column = term.field if term.field else TEXT_COLUMNS
-        return f"{column} : {expr}"
+    def _cond(self, term: Term, words_: list[str]) -> _Cond:
+        """``term`` (expanded to ``words_``) as the two tables see it. A plain word is looked for
+        in the names only with those of its words that some article has there (the vocabulary
+        says which): the others would find nothing and count nothing."""
+        expr = _phrase(term.words) if term.phrase else "(" + " OR ".join(_phrase([w]) for w in words_) + ")"
+        if term.field == "source":
+            return _Cond(text=f"source : {expr}")
+        if term.field:
+            return _Cond(names=f"{term.field} : {expr}")
+        named = _named_expr(NAME_FIELDS, term, words_, self._named)
+        bonus = 0.0
+        if named:  # the IDF of its most frequent word (FTS5's formula), over the text and the names
+            n = max(self._df.get(w, 0) for w in (term.words if term.phrase else words_))
+            bonus = NAME_BONUS * max(math.log((self._docs - n + 0.5) / (n + 0.5)), 1e-6)
+        return _Cond(f"{TEXT_COLUMNS} : {expr}", named, _named_expr("extra", term, words_, self._extra),
+                     plain=True, bonus=bonus)
 
     def _run(self, q: Query, limit: int, bookmarked: set[str], read: set[str], within: set[str] | None = None):
         positive = q.positive
@@ -792,51 +935,32 @@ class SearchIndex:
         fuzzy_words = {id(t): self._expand(t, t is last, True) for t in positive if not t.phrase}
         for t in positive:
             matched.update(fuzzy_words.get(id(t), t.words))
-        neg = " ".join(f"NOT {self._group(t, [t.words[0]] if not t.phrase else [])}" for t in negative)
-        tiers: list[tuple[str, str | None]] = []
+        negs = [self._cond(t, [t.words[0]] if not t.phrase else []) for t in negative]
+        tiers: list[tuple[str, list[_Cond] | None]] = []
         if positive:
-            # words typed in full, close together: NEAR needs plain phrases, so a word still
-            # being typed joins with its completions outside the NEAR
+            # words typed in full, close together in the text: NEAR needs plain phrases, so a
+            # word still being typed joins with its completions outside the NEAR
             plain = [t for t in positive if not t.phrase and not t.field and t.words[0] in self._df]
             if len(plain) >= 2:
-                others = [self._group(t, exact_words.get(id(t), [])) for t in positive if t not in plain]
-                near = f"NEAR({' '.join(_phrase([t.words[0]]) for t in plain)}, 12)"
-                tiers.append(("near", " AND ".join([near, *others]) + (" " + neg if neg else "")))
-            exact = " AND ".join(self._group(t, exact_words.get(id(t), [])) for t in positive)
-            tiers.append(("exact", exact + (" " + neg if neg else "")))
+                others = [self._cond(t, exact_words.get(id(t), [])) for t in positive if t not in plain]
+                near = _Cond(text=f"NEAR({' '.join(_phrase([t.words[0]]) for t in plain)}, 12)")
+                tiers.append(("near", [near, *others]))
+            tiers.append(("exact", [self._cond(t, exact_words.get(id(t), [])) for t in positive]))
             if any(len(fuzzy_words[i]) > len(exact_words[i]) for i in fuzzy_words):
-                fz = " AND ".join(self._group(t, fuzzy_words.get(id(t), [])) for t in positive)
-                tiers.append(("fuzzy", fz + (" " + neg if neg else "")))
+                tiers.append(("fuzzy", [self._cond(t, fuzzy_words.get(id(t), [])) for t in positive]))
         else:
             tiers.append(("exact", None))  # filters only, or only exclusions
         where, params = self._filters(q, bookmarked, read, within)
         seen: dict[int, tuple[float, str]] = {}
-        for tier, match in tiers:
+        for tier, conds in tiers:
             if len(seen) >= limit:
                 break
-            if match is None:
-                sql = "SELECT d.rowid, 0.0 FROM docs d"
-                conds = list(where)
-                args = list(params)
-                if negative:
-                    neg_expr = " OR ".join(self._group(t, [t.words[0]] if not t.phrase else []) for t in negative)
-                    conds.append("d.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
-                    args.append(neg_expr)
-                sql += (" WHERE " + " AND ".join(conds) if conds else "") + " ORDER BY d.date DESC LIMIT ?"
-                rows = self.db.execute(sql, [*args, limit]).fetchall()
+            if conds is None:
+                rows = self._unranked(negs, where, params, limit)
             else:
-                sql = (f"SELECT fts.rowid, bm25(fts, {', '.join(map(str, WEIGHTS))}) AS s FROM fts "
-                       + ("JOIN docs d ON d.rowid = fts.rowid " if where else "")
-                       + "WHERE fts MATCH ? " + "".join(f"AND {c} " for c in where)
-                       + "ORDER BY s LIMIT ?")
-                try:
-                    rows = self.db.execute(sql, [match, *params, limit]).fetchall()
-                except sqlite3.OperationalError as exc:  # should not happen: words are folded
-                    if "syntax error" not in str(exc):
-                        raise  # not the query: the index (see _recovering)
-                    from newsreader.core.search.query import QueryError
-
-                    raise QueryError(f"the query could not be run ({exc})") from None
+                rows = self._ranked(conds, negs, where, params, limit)
+                if tier != "near":  # nearness is measured on the text
+                    rows += self._only_named(conds, negs, where, params)
             for rowid, bm in rows:
                 if rowid not in seen:
                     seen[rowid] = (TIER_BONUS[tier] - bm, tier)
@@ -857,6 +981,114 @@ class SearchIndex:
             article.paths = paths.get(article.id, [])
             hits.append(self._hit(article, self._text_start(rowid), score, tier, terms))
         return hits, terms
+
+    def _query(self, sql: str, args: Sequence) -> list[tuple]:
+        try:
+            return self.db.execute(sql, args).fetchall()
+        except sqlite3.OperationalError as exc:  # should not happen: words are folded
+            if "syntax error" not in str(exc):
+                raise  # not the query: the index (see _recovering)
+            from newsreader.core.search.query import QueryError
+
+            raise QueryError(f"the query could not be run ({exc})") from None
+
+    def _unranked(self, negs: list[_Cond], where: list[str], params: list, limit: int) -> list[tuple]:
+        """Filters only, or only exclusions: the newest articles that pass."""
+        conds, args = list(where), list(params)
+        not_text, not_names = _exclusions(negs)
+        if not_text:
+            conds.append("d.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+            args.append(" OR ".join(not_text))
+        if not_names:
+            conds.append("d.rowid NOT IN (SELECT rowid FROM names WHERE names MATCH ?)")
+            args.append(" OR ".join(not_names))
+        sql = "SELECT d.rowid, 0.0 FROM docs d" + (" WHERE " + " AND ".join(conds) if conds else "")
+        return self._query(sql + " ORDER BY d.date DESC LIMIT ?", [*args, limit])
+
+    def _ranked(self, conds: list[_Cond], negs: list[_Cond], where: list[str], params: list,
+                limit: int) -> list[tuple]:
+        """The best ``limit`` articles whose text has every plain word (and the names every
+        ``per:``-like term): (rowid, BM25 of the text less the bonus of each plain word that is
+        one of its names; BM25 of the names for ``per:``-like terms alone)."""
+        text = [c.text for c in conds if c.text]
+        named = [c.names for c in conds if not c.text]
+        not_text, not_names = _exclusions(negs)
+        if not text:  # per:, loc:, … only: the names table alone
+            table, match = "names", " AND ".join(named) + "".join(f" NOT {e}" for e in not_names)
+            score, checks = _BM25_NAMES, []
+            if not_text:
+                checks.append(("+names.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)", " OR ".join(not_text)))
+            args = []
+        else:
+            table, match = "fts", " AND ".join(text) + "".join(f" NOT {e}" for e in not_text)
+            score, checks = _BM25, []
+            if named:
+                checks.append(("+fts.rowid IN (SELECT rowid FROM names WHERE names MATCH ?)", " AND ".join(named)))
+            if not_names:
+                checks.append(("+fts.rowid NOT IN (SELECT rowid FROM names WHERE names MATCH ?)", " OR ".join(not_names)))
+            bonus = [c for c in conds if c.bonus]  # plain words that are some article's names
+            score += "".join(f" - CASE WHEN fts.rowid IN (SELECT rowid FROM names WHERE names MATCH ?) "
+                             f"THEN {c.bonus!r} ELSE 0.0 END" for c in bonus)
+            args = [c.names for c in bonus]
+        sql = (f"SELECT {table}.rowid, {score} AS s FROM {table} "
+               + (f"JOIN docs d ON d.rowid = {table}.rowid " if where else "")
+               + f"WHERE {table} MATCH ? " + "".join(f"AND {c} " for c in where)
+               + "".join(f"AND {c} " for c, _ in checks) + "ORDER BY s LIMIT ?")
+        return self._query(sql, [*args, match, *params, *(a for _, a in checks), limit])
+
+    def _only_named(self, conds: list[_Cond], negs: list[_Cond], where: list[str], params: list) -> list[tuple]:
+        """The articles that match only because a plain word is one of their names and not in
+        their text (``names.extra``: a genitive's base), with their scores as in :meth:`_ranked`.
+        They are few: each plain word's candidates come from ``extra``, and each group of them
+        (by which words they have only as names) is checked for the other words in the text."""
+        plain = [c for c in conds if c.extra]
+        if not plain:
+            return []
+        sets = [{r for (r,) in self._query("SELECT rowid FROM names WHERE names MATCH ?", [c.extra])} for c in plain]
+        candidates = set().union(*sets)
+        if not candidates:
+            return []
+        not_text, not_names = _exclusions(negs)
+        named = [c.names for c in conds if not c.text]
+        if named:  # per:, loc:, …
+            candidates &= self._in("names", " AND ".join(named), candidates).keys()
+        if not_names and candidates:
+            candidates -= self._in("names", " OR ".join(not_names), candidates).keys()
+        if where and candidates:
+            ids = ",".join(map(str, sorted(candidates)))
+            candidates = {r for (r,) in self.db.execute(
+                f"SELECT d.rowid FROM docs d WHERE d.rowid IN ({ids}) AND " + " AND ".join(where), params)}
+        if not candidates:
+            return []
+        groups: dict[tuple[int, ...], list[int]] = {}
+        for rowid in sorted(candidates):
+            groups.setdefault(tuple(i for i, s in enumerate(sets) if rowid in s), []).append(rowid)
+        text_only = [c.text for c in conds if c.text and not c.extra]  # source:, words no article has only as names
+        scores: dict[int, float] = {}
+        for key, ids in groups.items():
+            need = [c.text for i, c in enumerate(plain) if i not in key] + text_only
+            if need:  # the other words must be in the text: their share of the score
+                scores.update(self._in("fts", " AND ".join(need) + "".join(f" NOT {e}" for e in not_text), ids,
+                                       _BM25))
+            else:
+                found = dict.fromkeys(ids, 0.0)
+                if not_text:
+                    for rowid in self._in("fts", " OR ".join(not_text), ids):
+                        found.pop(rowid, None)
+                scores.update(found)
+        for c in conds:
+            if c.bonus and scores:
+                for rowid in self._in("names", c.names, scores):
+                    scores[rowid] -= c.bonus
+        return list(scores.items())
+
+    def _in(self, table: str, match: str, ids: Iterable[int], score: str | None = None) -> dict[int, float]:
+        """{rowid: score} of the articles among ``ids`` that ``match`` in ``table``. The match
+        is run whole and its rows are checked against ``ids`` (``+rowid``): looking up each
+        rowid in FTS5 would count every word's articles again for each of them."""
+        marks = ",".join(map(str, sorted(ids)))
+        return dict(self._query(f"SELECT {table}.rowid, {score or '0.0'} FROM {table} WHERE {table} MATCH ? "
+                                f"AND +{table}.rowid IN ({marks})", [match]))
 
     def _text_start(self, rowid: int) -> tuple[str, bool]:
         """The first ``SNIPPET_BYTES`` of a text, and whether there is more: read as a blob, so a
