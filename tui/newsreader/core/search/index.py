@@ -30,10 +30,12 @@ Search: each query word is expanded against the index vocabulary (kept in memory
 both tables): the exact folded word, prefix completions for the word still being typed, and
 words within a small edit distance (``fold.max_edits``, optimal string alignment via rapidfuzz).
 A plain word matches in the title, the text or the names. Results are ranked by FTS5's BM25
-with column weights (title 4, body and source 1 in ``fts``; each kind of name 2 in ``names``;
-an article's score is the sum of the two) in tiers: all words near each other (within 12 words
-of the text) first, then exact matches, then matches that needed a typo correction. A hit's snippet comes from the first ``SNIPPET_BYTES`` of its text, so a search
-costs the same whatever the size of the articles it finds.
+over the text with column weights (title 4, body and source 1), plus a bonus for each plain
+word that is one of the article's names (``NAME_BONUS``; ``per:``-like terms alone rank by
+BM25 over the names, each kind weighing 2), in tiers: all words near each other (within 12
+words of the text) first, then exact matches, then matches that needed a typo correction. A
+hit's snippet comes from the first ``SNIPPET_BYTES`` of its text, so a search costs the same
+whatever the size of the articles it finds.
 """
 
 from __future__ import annotations
@@ -73,8 +75,9 @@ NAME_FIELDS = "{per loc org misc}"
 WEIGHTS = (4.0, 1.0, 1.0)
 NAME_WEIGHTS = (2.0, 2.0, 2.0, 2.0, 0.0)  # per:-like terms alone; extra repeats the other columns
 # A plain word among an article's names adds NAME_BONUS × its IDF (as FTS5 computes it) to the
-# text's BM25: what a name column of weight 2 added to one shared BM25 score before names had a
-# table of their own, without BM25 over the names, which would double a search's cost.
+# text's BM25: about what a name column of weight 2 added to the one BM25 score of text and names
+# before names had a table of their own (the value ranks the 10kGNAD articles closest to that),
+# without a BM25 over the names, which made a keystroke a quarter slower at 10,000 articles.
 NAME_BONUS = 0.3
 TIER_BONUS = {"near": 2000.0, "exact": 1000.0, "fuzzy": 0.0}
 MAX_COMPLETIONS = 30
@@ -83,7 +86,6 @@ MAX_FUZZY = 12
 SNIPPET_CHARS = 180
 SNIPPET_BYTES = 100_000  # a snippet is taken from this much of the start of a text
 BATCH_CHARS = 32 * 2**20  # a batch of files is written when its texts reach this size
-LOOKUPS = 400  # up to this many articles are looked up in FTS by rowid; more, and the match is run whole
 ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
 TABLES = {"files", "docs", "bodies", "fts", "names", "holds"}
 _SHADOWS = ("fts_", "names_")  # FTS5 keeps its data in tables named after it (fts_data, …); and names_vocab
@@ -328,6 +330,7 @@ class _Cond:
     extra: str | None = None
     plain: bool = False
     bonus: float = 0.0  # a plain word: what it adds to the score of an article that has it as a name
+    cost: int = 0       # how many articles its words are in: how long FTS5 takes to look for it
 
 
 def _named_expr(columns: str, term: Term, words_: list[str], known: set[str]) -> str | None:
@@ -660,7 +663,8 @@ class SearchIndex:
                     db.execute("DELETE FROM names WHERE rowid = ?", (rowid,))  # none is kept without ents
                     if names:
                         db.execute(_INSERT_NAMES, (rowid, *_name_values(names, extra)))
-                    db.execute("UPDATE docs SET ents = ? WHERE rowid = ?", (json.dumps(names, ensure_ascii=False), rowid))
+                    db.execute("UPDATE docs SET ents = ? WHERE rowid = ?",
+                               (json.dumps(names, ensure_ascii=False), rowid))
             done += len(rows)
             del rows, articles
             if progress:
@@ -909,8 +913,9 @@ class SearchIndex:
         in the names only with those of its words that some article has there (the vocabulary
         says which): the others would find nothing and count nothing."""
         expr = _phrase(term.words) if term.phrase else "(" + " OR ".join(_phrase([w]) for w in words_) + ")"
+        cost = sum(self._df.get(w, 0) for w in (term.words if term.phrase else words_))
         if term.field == "source":
-            return _Cond(text=f"source : {expr}")
+            return _Cond(text=f"source : {expr}", cost=cost)
         if term.field:
             return _Cond(names=f"{term.field} : {expr}")
         named = _named_expr(NAME_FIELDS, term, words_, self._named)
@@ -919,7 +924,7 @@ class SearchIndex:
             n = max(self._df.get(w, 0) for w in (term.words if term.phrase else words_))
             bonus = NAME_BONUS * max(math.log((self._docs - n + 0.5) / (n + 0.5)), 1e-6)
         return _Cond(f"{TEXT_COLUMNS} : {expr}", named, _named_expr("extra", term, words_, self._extra),
-                     plain=True, bonus=bonus)
+                     plain=True, bonus=bonus, cost=cost)
 
     def _run(self, q: Query, limit: int, bookmarked: set[str], read: set[str], within: set[str] | None = None):
         positive = q.positive
@@ -1017,7 +1022,8 @@ class SearchIndex:
             table, match = "names", " AND ".join(named) + "".join(f" NOT {e}" for e in not_names)
             score, checks = _BM25_NAMES, []
             if not_text:
-                checks.append(("+names.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)", " OR ".join(not_text)))
+                checks.append(("+names.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)",
+                               " OR ".join(not_text)))
             args = []
         else:
             table, match = "fts", " AND ".join(text) + "".join(f" NOT {e}" for e in not_text)
@@ -1025,7 +1031,8 @@ class SearchIndex:
             if named:
                 checks.append(("+fts.rowid IN (SELECT rowid FROM names WHERE names MATCH ?)", " AND ".join(named)))
             if not_names:
-                checks.append(("+fts.rowid NOT IN (SELECT rowid FROM names WHERE names MATCH ?)", " OR ".join(not_names)))
+                checks.append(("+fts.rowid NOT IN (SELECT rowid FROM names WHERE names MATCH ?)",
+                               " OR ".join(not_names)))
             bonus = [c for c in conds if c.bonus]  # plain words that are some article's names
             score += "".join(f" - CASE WHEN fts.rowid IN (SELECT rowid FROM names WHERE names MATCH ?) "
                              f"THEN {c.bonus!r} ELSE 0.0 END" for c in bonus)
@@ -1063,14 +1070,18 @@ class SearchIndex:
         groups: dict[tuple[int, ...], list[int]] = {}
         for rowid in sorted(candidates):
             groups.setdefault(tuple(i for i, s in enumerate(sets) if rowid in s), []).append(rowid)
-        text_only = [c.text for c in conds if c.text and not c.extra]  # source:, words no article has only as names
+        text_only = [c for c in conds if c.text and not c.extra]  # source:, words no article has only as names
         scores: dict[int, float] = {}
         for key, ids in groups.items():
-            need = [c.text for i, c in enumerate(plain) if i not in key] + text_only
-            if need:  # the other words must be in the text: their share of the score
-                scores.update(self._in("fts", " AND ".join(need) + "".join(f" NOT {e}" for e in not_text), ids,
-                                       _BM25))
-            else:
+            need = sorted([c for i, c in enumerate(plain) if i not in key] + text_only, key=lambda c: c.cost)
+            for c in need[:-1]:  # the other words must be in the text: the rare ones are looked for first
+                ids = sorted(self._in("fts", c.text, ids))
+                if not ids:
+                    break
+            if need and ids:  # and all of them, for their share of the score
+                scores.update(self._in("fts", " AND ".join(c.text for c in need)
+                                       + "".join(f" NOT {e}" for e in not_text), ids, _BM25))
+            elif not need:
                 found = dict.fromkeys(ids, 0.0)
                 if not_text:
                     for rowid in self._in("fts", " OR ".join(not_text), ids):
@@ -1084,8 +1095,9 @@ class SearchIndex:
 
     def _in(self, table: str, match: str, ids: Iterable[int], score: str | None = None) -> dict[int, float]:
         """{rowid: score} of the articles among ``ids`` that ``match`` in ``table``. The match
-        is run whole and its rows are checked against ``ids`` (``+rowid``): looking up each
-        rowid in FTS5 would count every word's articles again for each of them."""
+        is run whole and its rows are checked against ``ids`` (``+rowid``): a lookup by rowid
+        is a query of its own in FTS5 (about a millisecond each), and BM25 would count every
+        word's articles again for each of them."""
         marks = ",".join(map(str, sorted(ids)))
         return dict(self._query(f"SELECT {table}.rowid, {score or '0.0'} FROM {table} WHERE {table} MATCH ? "
                                 f"AND +{table}.rowid IN ({marks})", [match]))
