@@ -42,9 +42,19 @@ def titles(result) -> list[str]:
     return [h.article.title for h in result.hits]
 
 
+def rewrite(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` with a later mtime, so that a refresh sees the file changed."""
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10_000_000))
+
+
 @pytest.fixture()
-def index(tmp_path):
-    folder = write(tmp_path / "articles")
+def folder(tmp_path):
+    return write(tmp_path / "articles")
+
+
+@pytest.fixture()
+def index(tmp_path, folder):
     idx = SearchIndex(tmp_path / "index.sqlite")
     idx.refresh([folder])
     yield idx
@@ -260,9 +270,7 @@ def test_refresh_parses_only_new_or_changed_files_and_drops_deleted_ones(tmp_pat
     assert (added.parsed, added.added_articles) == (1, 1)
     assert titles(idx.search("zebras")) == ["Neuer Artikel über Zebras"]
 
-    lawrow = folder / "lawrow.txt"
-    lawrow.write_text(" date 2023-11 Lawrow reist nach Afrika\n\nEr besucht Kenia.", encoding="utf-8")
-    os.utime(lawrow, ns=(lawrow.stat().st_atime_ns, lawrow.stat().st_mtime_ns + 10_000_000))
+    rewrite(folder / "lawrow.txt", " date 2023-11 Lawrow reist nach Afrika\n\nEr besucht Kenia.")
     changed = idx.refresh([folder])
     assert (changed.parsed, changed.added_articles, changed.removed_articles) == (1, 1, 1)
     assert titles(idx.search("asien")) == []
@@ -476,47 +484,35 @@ def test_names_rank_as_part_of_the_score(tmp_path):
     idx.close()
 
 
-def test_an_article_removed_or_changed_drops_its_names(tmp_path):
-    folder = write(tmp_path / "a")
-    idx = SearchIndex(tmp_path / "i.sqlite")
-    idx.refresh([folder])
-    idx.recognize_pending(FakeRecognizer())
-    count = lambda: idx.db.execute("SELECT count(*) FROM names").fetchone()[0]
+def test_an_article_removed_or_changed_drops_its_names(folder, index):
+    index.recognize_pending(FakeRecognizer())
+    count = lambda: index.db.execute("SELECT count(*) FROM names").fetchone()[0]
     assert count() == 3
     (folder / "lawrow.txt").unlink()
-    report = idx.refresh([folder])
+    report = index.refresh([folder])
     assert report.removed_articles == 1 and count() == 2
-    assert idx.db.execute("SELECT count(*) FROM names WHERE rowid NOT IN (SELECT rowid FROM docs)").fetchone() == (0,)
-    assert titles(idx.search("per:lawrow")) == [] and titles(idx.search("lawrow")) == []
+    assert index.db.execute("SELECT count(*) FROM names WHERE rowid NOT IN (SELECT rowid FROM docs)").fetchone() == (0,)
+    assert titles(index.search("per:lawrow")) == [] and titles(index.search("lawrow")) == []
     # the same article with its text respaced (the same id): its names are found again
-    nato = folder / "nato.txt"
-    nato.write_text(ARTICLES["nato.txt"].replace("sagte in", "sagte  in"), encoding="utf-8")
-    os.utime(nato, ns=(nato.stat().st_atime_ns, nato.stat().st_mtime_ns + 10_000_000))
-    before = fts_data(idx)
-    report = idx.refresh([folder])
+    before = fts_data(index)
+    rewrite(folder / "nato.txt", ARTICLES["nato.txt"].replace("sagte in", "sagte  in"))
+    report = index.refresh([folder])
     assert (report.parsed, report.added_articles, report.removed_articles) == (1, 0, 0)
-    assert fts_data(idx) != before and count() == 1 and idx.pending_entities() == 1
-    assert titles(idx.search("org:nato")) == []
-    idx.recognize_pending(FakeRecognizer())
-    assert count() == 2 and titles(idx.search("org:nato")) == ["Nato berät über Hilfe"]
-    idx.db.execute("INSERT INTO fts (fts) VALUES ('integrity-check')")
-    idx.db.execute("INSERT INTO names (names) VALUES ('integrity-check')")
-    idx.close()
+    assert fts_data(index) != before and count() == 1 and index.pending_entities() == 1
+    assert titles(index.search("org:nato")) == []
+    index.recognize_pending(FakeRecognizer())
+    assert count() == 2 and titles(index.search("org:nato")) == ["Nato berät über Hilfe"]
+    index.db.execute("INSERT INTO fts (fts) VALUES ('integrity-check')")
+    index.db.execute("INSERT INTO names (names) VALUES ('integrity-check')")
 
 
-def test_a_changed_date_keeps_the_names_and_the_text_entry(tmp_path):
-    folder = write(tmp_path / "a")
-    idx = SearchIndex(tmp_path / "i.sqlite")
-    idx.refresh([folder])
-    idx.recognize_pending(FakeRecognizer())
-    before = fts_data(idx)
-    nato = folder / "nato.txt"
-    nato.write_text(ARTICLES["nato.txt"].replace("2024-02", "2024-03"), encoding="utf-8")
-    os.utime(nato, ns=(nato.stat().st_atime_ns, nato.stat().st_mtime_ns + 10_000_000))
-    assert idx.refresh([folder]).parsed == 1
-    assert fts_data(idx) == before and idx.pending_entities() == 0
-    assert titles(idx.search("org:nato date:2024-03")) == ["Nato berät über Hilfe"]
-    idx.close()
+def test_a_changed_date_keeps_the_names_and_the_text_entry(folder, index):
+    index.recognize_pending(FakeRecognizer())
+    before = fts_data(index)
+    rewrite(folder / "nato.txt", ARTICLES["nato.txt"].replace("2024-02", "2024-03"))
+    assert index.refresh([folder]).parsed == 1
+    assert fts_data(index) == before and index.pending_entities() == 0
+    assert titles(index.search("org:nato date:2024-03")) == ["Nato berät über Hilfe"]
 
 
 def test_an_index_of_the_last_schema_is_rebuilt_with_a_notice(tmp_path):

@@ -27,14 +27,16 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Filter:
-    """Keeps the articles whose ids are in ``ids``. ``label`` is what the filter line shows."""
+    """Keeps the articles whose ids are in ``ids``. ``label`` is what the filter line shows: its
+    ``title`` with the filter's fields filled in (``"Source: {source}"``)."""
 
     kind = "filter"
+    title = ""
     ids: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     @property
     def label(self) -> str:
-        raise NotImplementedError
+        return self.title.format_map(vars(self))
 
     def keeps(self, article_id: str) -> bool:
         return article_id in self.ids
@@ -58,6 +60,7 @@ class SearchFilter(Filter):
     """The results of a search, best first (``ranked``); ``error`` when the query is wrong."""
 
     kind = "search"
+    title = "Search “{query}”"
     query: str = ""
     ranked: tuple[str, ...] = field(default=(), compare=False)
     terms: frozenset[str] = field(default=frozenset(), compare=False)
@@ -66,39 +69,26 @@ class SearchFilter(Filter):
     def __post_init__(self) -> None:
         object.__setattr__(self, "ids", frozenset(self.ranked))
 
-    @property
-    def label(self) -> str:
-        return f"Search “{self.query}”"
-
 
 @dataclass(frozen=True)
 class UnreadFilter(Filter):
     """Articles not read when the filter was added (one read since then stays in the list)."""
 
     kind = "unread"
-
-    @property
-    def label(self) -> str:
-        return "Unread"
+    title = "Unread"
 
 
 @dataclass(frozen=True)
 class BookmarkedFilter(Filter):
     kind = "bookmarked"
-
-    @property
-    def label(self) -> str:
-        return "Bookmarked"
+    title = "Bookmarked"
 
 
 @dataclass(frozen=True)
 class SourceFilter(Filter):
     kind = "source"
+    title = "Source: {source}"
     source: str = ""
-
-    @property
-    def label(self) -> str:
-        return f"Source: {self.source}"
 
 
 @dataclass(frozen=True)
