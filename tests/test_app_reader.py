@@ -46,6 +46,22 @@ async def ready(app, pilot) -> MainScreen:
     raise AssertionError("the reader never finished loading")
 
 
+async def press_and_wait(app, pilot, *keys: str) -> None:
+    """Press ``keys``, then wait for the workers they started and for the screen to catch up."""
+    await pilot.press(*keys)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def until(pilot, condition, what: str = "the condition") -> None:
+    """Wait (at most 5 s) until ``condition()`` holds."""
+    for _ in range(500):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"{what} never held")
+
+
 def titles(hub: MainScreen) -> list[str]:
     return [a.title for a in hub.articles]
 
@@ -76,9 +92,7 @@ async def test_search_typo_enter_matches_and_escape(folder):
         hub = await ready(app, pilot)
         await pilot.press("slash")
         assert app.focused is hub.query_one("#search", Input)
-        await pilot.press(*"stoltenbreg")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(app, pilot, *"stoltenbreg")
         assert titles(hub) == ["Stoltenberg warnt Russland"]
         assert hub.query_one(ArticleList).title_spans[hub.articles[0].id] == [(0, 11)]
         assert "1 result," in str(hub.query_one("#filter", Static).content)  # one result, not "1 results"
@@ -103,9 +117,7 @@ async def test_malformed_query_shows_a_message(folder):
     app = NewsReaderApp([str(folder)])
     async with app.run_test(size=(140, 40)) as pilot:
         hub = await ready(app, pilot)
-        await pilot.press("slash", *"date:2023-13")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(app, pilot, "slash", *"date:2023-13")
         assert "no month 13" in str(hub.query_one("#filter", Static).content)
         assert hub.articles == []
 
@@ -149,29 +161,21 @@ async def test_bookmark_toggle_view_note_remove_and_relaunch(folder):
     app = NewsReaderApp([str(folder)])
     async with app.run_test(size=(140, 40)) as pilot:
         hub = await ready(app, pilot)
-        await pilot.press("b")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(app, pilot, "b")
         first = hub.current.id
         assert first in hub.marks
-        await pilot.press("j", "b")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(app, pilot, "j", "b")
         assert len(hub.marks) == 2
         article_list = hub.query_one(ArticleList)
         assert article_list.render_line(1).text.startswith("★")  # the list draws the mark
-        await pilot.press("b")  # toggles off again
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(app, pilot, "b")  # toggles off again
         assert set(hub.marks) == {first}
         assert article_list.render_line(1).text.startswith("•")  # unread, no mark: drawn again
         await pilot.press("B")
         assert isinstance(app.screen, BookmarksScreen)
         await pilot.press("e")
         assert isinstance(app.screen, NoteScreen)
-        await pilot.press(*"wichtig", "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(app, pilot, *"wichtig", "enter")
         assert BookmarkStore().load()[0][0].note == "wichtig"
         await pilot.press("escape")
         assert app.screen is hub
@@ -180,13 +184,11 @@ async def test_bookmark_toggle_view_note_remove_and_relaunch(folder):
     async with app.run_test(size=(140, 40)) as pilot:
         hub = await ready(app, pilot)
         assert set(hub.marks) == {first}
-        assert hub.query_one(ArticleList).bookmarked == frozenset({first})
+        assert set(hub.query_one(ArticleList).bookmarked) == {first}
         await pilot.press("j", "j")
         await pilot.press("B", "enter")  # opens the bookmarked article
         assert app.screen is hub and hub.current.id == first
-        await pilot.press("B", "d")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(app, pilot, "B", "d")
         assert BookmarkStore().load()[0] == []
         await pilot.press("escape")
 
@@ -209,16 +211,12 @@ async def test_bookmark_of_an_article_not_loaded_is_listed_and_removable(folder)
         assert "Jan 2020" in line("00000000deadbeef")  # the list's date form, not the stored ISO string
         assert "gestern" in line("00000000feedface") and "\x1b" not in line("00000000feedface")  # a damaged date
         marks.cursor = [b.id for b in marks.marks].index("00000000feedface")
-        await pilot.press("d")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(app, pilot, "d")
         assert [b.id for b in BookmarkStore().load()[0]] == ["00000000deadbeef"]
         marks.cursor = [b.id for b in marks.marks].index("00000000deadbeef")
         await pilot.press("enter")
         assert isinstance(app.screen, BookmarksScreen)  # cannot open it, stays
-        await pilot.press("delete")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(app, pilot, "delete")
         assert BookmarkStore().load()[0] == []
         assert app.screen.query_one("#bookmarks-table").row_count == 0
         await pilot.press("B")
@@ -233,17 +231,15 @@ async def test_new_marks_that_reach_the_bookmarks_view_before_it_is_mounted_are_
     app = NewsReaderApp([str(folder)])
     async with app.run_test(size=(140, 40)) as pilot:
         hub = await ready(app, pilot)
-        view = BookmarksScreen(hub, [], set(hub.by_id))
-        later = Bookmark.of(hub.current)
-        view.refresh_marks([later], set(hub.by_id))  # before compose: no table yet
+        view = BookmarksScreen(hub.mark_order, frozenset(hub.by_id), hub.marks_changed, hub.marks_version)
+        other = hub.articles[1]
+        hub._marks_loaded(hub.MarksLoaded([Bookmark.of(other)], []))  # before the view is up: it cannot hear of it
         await app.push_screen(view)
-        await pilot.pause()
         shown = view.query_one("#bookmarks-table")
-        assert shown.row_count == 1 and hub.current.title in shown.render_row(0, 120).plain
+        await until(pilot, lambda: shown.row_count == 1)  # it asked for what it missed when it opened
+        assert other.title in shown.render_row(0, 120).plain
         await pilot.press("escape")
-        await pilot.press("b", "B")  # no wait between the save and the view
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(app, pilot, "b", "B")  # no wait between the save and the view
         assert isinstance(app.screen, BookmarksScreen)
         shown = app.screen.query_one("#bookmarks-table")
         assert shown.marks[0].id == hub.current.id and shown.render_row(0, 120).plain.startswith("★")

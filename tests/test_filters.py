@@ -48,3 +48,5 @@ def test_the_filter_line_names_every_filter_in_order():
     bad = view.add(SearchFilter(query="date:x", error="date: wants YYYY"))
     assert bad.line(0).endswith("+ Search “date:x” · date: wants YYYY")
     assert View().add(UnreadFilter(frozenset())).line(1) == "Unread · 1 article"
+    both = View().add(SourceFilter(frozenset(), "taz {x}")).add(BookmarkedFilter(frozenset()))
+    assert both.line(2) == "Source: taz {x} + Bookmarked · 2 articles"  # braces in a source are its text

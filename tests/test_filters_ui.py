@@ -53,7 +53,7 @@ async def test_name_filter_search_and_only_unread_give_exactly_the_intersection_
         hub = await ready(app, pilot)
         m3 = next(a.id for a in hub.collection if a.title == "Haushalt beschlossen")
         ReadingState().mark_read(m3)
-        hub.read.add(m3)  # as if read in this session
+        hub.read = hub.read | {m3}  # as if read in this session
         merkel = [(t, n) for t, n in {(e.type, e.canonical) for e in hub.entities.entities} if "Merkel" in n]
         assert merkel, "the recognizer found Merkel"
         kind, name = merkel[0]

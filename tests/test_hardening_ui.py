@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from test_app_reader import ready, write
+from test_app_reader import press_and_wait, ready, write
 from test_hostile import _read_pty
 from textual.widgets import Input, Static
 
@@ -137,55 +137,46 @@ async def test_h05_read_only_data_and_cache_folders_open_the_reader_and_b_says_n
             assert list(hub.marks) == ["00000000deadbeef"]  # read without a single write
             assert len(hub.articles) == 4 and hub.entities.entities  # names found, with no cache to keep them
             before = len(notices)
-            await pilot.press("b")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await press_and_wait(app, pilot, "b")
             assert app.is_running
             new = notices[before:]
             assert len(new) == 1, new
             assert new[0].startswith("Not bookmarked: cannot save bookmarks file ")
             assert "bookmarks.json" in new[0] and "nothing was changed" in new[0]
             assert hub.current.id not in hub.marks and not any(starred(hub))
-            await pilot.press("B", "d")  # the bookmarks view: the row stays
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await press_and_wait(app, pilot, "B", "d")  # the bookmarks view: the row stays
             assert notices[-1].startswith("Bookmark not removed: cannot save bookmarks file ")
             assert isinstance(app.screen, BookmarksScreen) and app.screen.query_one("#bookmarks-table").row_count == 1
         assert [b.id for b in BookmarkStore().load()[0]] == ["00000000deadbeef"]
 
 
+async def refused_bookmark(folder: Path) -> str:
+    """Press b in a reader that cannot save bookmarks: it goes on, shows no star, says "Bookmarked"
+    nowhere and "Not bookmarked" once; that notice."""
+    app = NewsReaderApp([str(folder)])
+    notices = recorded(app)
+    async with app.run_test(size=(140, 40)) as pilot:
+        hub = await ready(app, pilot)
+        await press_and_wait(app, pilot, "b")
+        assert app.is_running
+        failed = [n for n in notices if n.startswith("Not bookmarked: ")]
+        assert len(failed) == 1, failed
+        assert not hub.marks and not any(starred(hub))
+        assert not any(n.startswith("Bookmarked") for n in notices)
+    return failed[0]
+
+
 async def test_h05_full_data_folder_b_says_not_bookmarked_and_shows_no_star(folder):
     with limited_folder(data_dir(), "full", {"bookmarks.json": _bookmarks_file({})}):
-        app = NewsReaderApp([str(folder)])
-        notices = recorded(app)
-        async with app.run_test(size=(140, 40)) as pilot:
-            hub = await ready(app, pilot)
-            await pilot.press("b")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            assert app.is_running
-            failed = [n for n in notices if n.startswith("Not bookmarked: ")]
-            assert len(failed) == 1 and "No space left on device" in failed[0] and "bookmarks.json" in failed[0]
-            assert not hub.marks and not any(starred(hub))
-            assert not any(n.startswith("Bookmarked") for n in notices)
+        failed = await refused_bookmark(folder)
+        assert "No space left on device" in failed and "bookmarks.json" in failed
         assert BookmarkStore().load()[0] == []
 
 
 async def test_h05_bookmarks_file_of_a_newer_version_b_shows_no_star(folder):
     (data_dir()).mkdir(parents=True, exist_ok=True)
     (data_dir() / "bookmarks.json").write_bytes(_bookmarks_file({}, version=99))
-    app = NewsReaderApp([str(folder)])
-    notices = recorded(app)
-    async with app.run_test(size=(140, 40)) as pilot:
-        hub = await ready(app, pilot)
-        await pilot.press("b")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert app.is_running
-        failed = [n for n in notices if n.startswith("Not bookmarked: ")]
-        assert len(failed) == 1 and "newer newsreader" in failed[0]
-        assert not hub.marks and not any(starred(hub))
-        assert not any(n.startswith("Bookmarked") for n in notices)
+    assert "newer newsreader" in await refused_bookmark(folder)
     assert json.loads((data_dir() / "bookmarks.json").read_bytes())["version"] == 99
 
 
@@ -240,15 +231,11 @@ async def test_h06_date_9999_12_31_typed_into_the_search_box_keeps_the_reader_op
     app = NewsReaderApp([str(folder)])
     async with app.run_test(size=(140, 40)) as pilot:
         hub = await ready(app, pilot)
-        await pilot.press("slash", *"date:9999-12-31")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(app, pilot, "slash", *"date:9999-12-31")
         assert app.is_running and hub.articles == []
         assert "0 results" in str(hub.query_one("#filter", Static).content)
         hub.query_one("#search", Input).value = ""
-        await pilot.press(*"date:0000")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press_and_wait(app, pilot, *"date:0000")
         assert app.is_running and "there is no year 0" in str(hub.query_one("#filter", Static).content)
 
 
@@ -281,10 +268,43 @@ async def test_h07_ui_json_that_is_not_json_is_never_overwritten(folder):
         await ready(app, pilot)
         assert [n for n in notices if "ui.json" in n and "could not be read" in n]
         app.theme = "gruvbox"  # saved: to a new ui.json, the damaged one is kept aside
-        await pilot.pause()
+        await app.workers.wait_for_complete()
     (aside,) = ui.parent.glob("ui.json.corrupt-*")
     assert aside.read_bytes() == b'{"theme": "nord", oops'
-    assert json.loads(ui.read_bytes()) == {"theme": "gruvbox"}
+    assert json.loads(ui.read_bytes()) == {"version": 1, "settings": {"theme": {"value": "gruvbox"}}}
+
+
+async def test_ui_json_without_a_version_keeps_its_theme_and_gets_one_at_the_next_change(folder):
+    ui = state_dir() / "ui.json"
+    ui.parent.mkdir(parents=True, exist_ok=True)
+    ui.write_text('{"theme": "nord"}')  # as newsreader wrote it before ui.json had a version
+    app = NewsReaderApp([str(folder)])
+    notices = recorded(app)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await ready(app, pilot)
+        assert app.theme == "nord" and not [n for n in notices if "ui.json" in n]
+        app.theme = "gruvbox"
+        await app.workers.wait_for_complete()
+    assert json.loads(ui.read_bytes()) == {"version": 1, "settings": {"theme": {"value": "gruvbox"}}}
+    assert not list(ui.parent.glob("ui.json.corrupt-*"))
+
+
+async def test_ui_json_of_a_newer_version_is_read_and_never_changed(folder):
+    ui = state_dir() / "ui.json"
+    ui.parent.mkdir(parents=True, exist_ok=True)
+    newer = '{"version": 7, "settings": {"theme": {"value": "nord"}, "layout": {"value": "wide"}}}'
+    ui.write_text(newer)
+    app = NewsReaderApp([str(folder)])
+    notices = recorded(app)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await ready(app, pilot)
+        assert app.theme == "nord"
+        assert [n for n in notices if "ui.json" in n and "newer newsreader" in n]
+        app.theme = "gruvbox"
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running and [n for n in notices if "ui.json" in n and "lasts until you quit" in n]
+    assert ui.read_text() == newer
 
 
 # --- 8 and 9: the real app in a terminal ------------------------------------------------------------

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import json
 import signal
-import time
 from pathlib import Path
 
 from textual.app import App
@@ -15,12 +13,6 @@ from textual.binding import Binding
 from newsreader.core.textclean import visible
 from newsreader.resources import seeds_dir, stylesheet
 from newsreader.screens.main_screen import MainScreen
-
-
-def _ui_state_path():
-    from newsreader.core.paths import state_dir
-
-    return state_dir() / "ui.json"
 
 
 class NewsReaderApp(App[None]):
@@ -34,7 +26,6 @@ class NewsReaderApp(App[None]):
         self.ner = ner
         self.keymap: dict[str, str] = {}
         self._theme_loaded = False
-        self._ui_kept = False  # ui.json could not be read nor moved aside: never overwrite it
         self.crashed = False
         self.crash_log: Path | None = None  # written when the app crashed
         from newsreader.core.config import load_config
@@ -42,7 +33,18 @@ class NewsReaderApp(App[None]):
         self.config = load_config()  # loaded once: its notices are shown once, at mount
 
     def get_default_screen(self) -> MainScreen:
-        return MainScreen(self.paths, ner=self.ner)
+        self.hub = MainScreen(self.paths, ner=self.ner)
+        return self.hub
+
+    # the bookmarks view's requests (by handler name: that module loads only when the view opens)
+    def on_bookmarks_screen_opened(self, message) -> None:
+        self.hub.bookmarks_opened(message.version)
+
+    def on_bookmarks_screen_remove(self, message) -> None:
+        self.hub.remove_bookmark(message.article_id)
+
+    def on_bookmarks_screen_set_note(self, message) -> None:
+        self.hub.set_note(message.article_id, message.note)
 
     def on_mount(self) -> None:
         config = self.config
@@ -58,33 +60,19 @@ class NewsReaderApp(App[None]):
         self.call_after_refresh(self._started)
 
     def _load_theme(self) -> None:
-        """The theme saved in ui.json. A ui.json that is not a JSON object (damaged, nested too
-        deeply for the parser) is moved aside with one notice, never overwritten: if it cannot
-        be moved, theme choices are not saved this session."""
-        path = _ui_state_path()
+        """The theme saved in ui.json (core.ui_state: a damaged file is moved aside with one
+        notice, one that cannot be read is left as it is, and the default theme is used)."""
+        from newsreader.core.ui_state import StoreError, UiState
+
         try:
-            data = json.loads(path.read_bytes())
-            if not isinstance(data, dict):
-                raise ValueError(f"expected an object, found {type(data).__name__}")
-        except FileNotFoundError:
-            return  # no saved choice yet: the default theme
-        except OSError as exc:
-            self._ui_kept = True
-            self._warn(f"{path} cannot be read ({exc.strerror or exc}); the default theme is used")
+            settings, loaded = UiState().load()
+        except StoreError as exc:
+            self._warn(f"{exc}; the default theme is used")
             return
-        except (ValueError, RecursionError) as exc:
-            why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:100]
-            aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
-            try:
-                path.replace(aside)
-                done = f"moved to {aside}"
-            except OSError as move:
-                self._ui_kept = True
-                done = f"it cannot be moved aside ({move.strerror or move}) and is left as it is"
-            self._warn(f"{path} could not be read ({why}); {done}; the default theme is used")
-            return
-        theme = data.get("theme")
-        if isinstance(theme, str) and theme in self.available_themes:
+        for notice in loaded.notices:
+            self._warn(notice)
+        theme = settings.get("theme")
+        if theme in self.available_themes:
             self.theme = theme
 
     def _warn(self, text: str) -> None:
@@ -134,19 +122,8 @@ class NewsReaderApp(App[None]):
 
     def watch_theme(self, theme: str) -> None:
         """Remember the theme the user picked (ctrl+p → Change theme) for the next start."""
-        if not self._theme_loaded:
-            return
-        path = _ui_state_path()
-        if self._ui_kept:
-            self._warn(f"The theme choice is not saved: {path} could not be read and is left as it is")
-            return
-        from newsreader.core.paths import atomic_write
-
-        try:
-            atomic_write(path, json.dumps({"theme": theme}).encode())
-        except OSError as exc:
-            self._warn(f"The theme choice could not be saved to {path} ({exc.strerror or exc}); "
-                       "it lasts until you quit")
+        if self._theme_loaded:
+            self.hub.save_theme(theme)  # the hub's workers write the user's files
 
 
 def key_sections() -> list[tuple[str, list[Binding]]]:

@@ -25,7 +25,7 @@ from newsreader.core.textclean import clean_text
 VERSION = 1
 FIELDS = ("id", "title", "date", "source", "path", "created", "note", "tags")
 
-__all__ = ["Bookmark", "BookmarkStore", "ReadingState", "StoreError"]
+__all__ = ["Bookmark", "BookmarkStore", "MarkChange", "ReadingState", "StoreError"]
 
 
 def _now() -> str:
@@ -74,6 +74,19 @@ def _valid_bookmark(value: object) -> dict | None:
 def newest_first(marks: Iterable[Bookmark]) -> list[Bookmark]:
     """Bookmarks in the order they are listed everywhere: the newest first."""
     return sorted(marks, key=lambda b: (b.created, b.id), reverse=True)
+
+
+@dataclass(frozen=True)
+class MarkChange:
+    """A change of the list of bookmarks (newest first) as the reader shows it: ``bookmark``
+    inserted at ``row`` (``added`` 1), removed from it (-1) or replaced there (0); or, with
+    ``marks``, a whole new list (``present``: the ids of the articles that are loaded)."""
+
+    row: int = -1
+    added: int = 0
+    bookmark: Bookmark | None = None
+    marks: list[Bookmark] | None = None
+    present: frozenset[str] = frozenset()
 
 
 class BookmarkStore:

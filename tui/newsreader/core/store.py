@@ -79,12 +79,15 @@ def loads(text: str) -> object:
 class JsonStore:
     """``{"version": V, KEY: {id: {…}, …}}`` in one file."""
 
-    def __init__(self, path: Path, key: str, version: int, valid: Callable[[object], dict | None], label: str):
+    def __init__(self, path: Path, key: str, version: int, valid: Callable[[object], dict | None], label: str,
+                 legacy: Callable[[dict], dict[str, object]] | None = None):
         self.path = Path(path)
         self.key = key
         self.version = version
         self.valid = valid  # returns a clean entry, or None for an unusable one
         self.label = label
+        # the entries of a file from before it had a version (format 0), if there was such a format
+        self.legacy = legacy
         self.lock_path = Path(str(self.path) + ".lock")  # beside the file (beside the link, for a link)
 
     # --- reading ------------------------------------------------------------------------------
@@ -114,6 +117,8 @@ class JsonStore:
             if not isinstance(data, dict):
                 raise ValueError(f"expected an object, found {type(data).__name__}")
             version = data.get("version")
+            if version is None and self.legacy is not None:
+                version, data = 0, {self.key: self.legacy(data)}
             if not isinstance(version, int) or isinstance(version, bool):
                 raise ValueError("no version number")
             items = data.get(self.key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -18,14 +19,17 @@ from newsreader.widgets.bookmark_list import BookmarkList
 from newsreader.widgets.footer import KeyBar
 
 if TYPE_CHECKING:
-    from newsreader.core.bookmarks import Bookmark
+    from textual.signal import Signal
+
+    from newsreader.core.bookmarks import Bookmark, MarkChange
 
 
 class BookmarksScreen(Screen[str | None]):
-    """Dismisses with the id of the article to open, or None. Changes go up to the hub as
-    messages (the hub owns the store and the list of bookmarks); once a change is saved, the hub
-    changes its list and says so through :meth:`mark_changed` (a whole new list:
-    :meth:`refresh_marks`)."""
+    """Dismisses with the id of the article to open, or None. ``marks`` is the list of bookmarks,
+    newest first, ``present`` the ids of the articles that are loaded. What the user asks for
+    (remove, a note) goes up as a message (the app has the hub, which owns the store, make the
+    change); once a change is saved, ``changes`` (the hub's signal) brings it here. ``version``:
+    how many changes the signal had carried when ``marks`` was given (see :class:`Opened`)."""
 
     CSS_PATH = str(stylesheet("dialogs"))
 
@@ -36,22 +40,28 @@ class BookmarksScreen(Screen[str | None]):
         Binding("e", "edit_note", "Note", id="edit_note"),
     ]
 
+    @dataclass
+    class Opened(Message):
+        """Up, with ``version``: the bookmarks it shows are the hub's at that count of changes."""
+
+        version: int
+
+    @dataclass
     class Remove(Message):
-        def __init__(self, article_id: str) -> None:
-            super().__init__()
-            self.article_id = article_id
+        article_id: str
 
+    @dataclass
     class SetNote(Message):
-        def __init__(self, article_id: str, note: str) -> None:
-            super().__init__()
-            self.article_id = article_id
-            self.note = note
+        article_id: str
+        note: str
 
-    def __init__(self, hub, marks: list[Bookmark], present: set[str]) -> None:
+    def __init__(self, marks: list[Bookmark], present: frozenset[str], changes: Signal[MarkChange],
+                 version: int = 0) -> None:
         super().__init__()
-        self.hub = hub
         self.marks = marks
         self.present = present
+        self.changes = changes
+        self.version = version
         self._missing = sum(1 for b in marks if b.id not in present)
 
     def compose(self) -> ComposeResult:
@@ -61,25 +71,27 @@ class BookmarksScreen(Screen[str | None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.changes.subscribe(self, self._changed)
+        self.post_message(self.Opened(self.version))  # a change since it was made comes after this
         self._update_title()
         self.query_one(BookmarkList).focus()
 
-    def refresh_marks(self, marks: list[Bookmark], present: set[str]) -> None:
-        """A whole new list (the bookmarks as loaded); also before the view is mounted."""
-        self.marks, self.present = marks, present
-        self._missing = sum(1 for b in marks if b.id not in present)
-        if self.is_mounted:
-            self.query_one(BookmarkList).show(marks, present)
-            self._update_title()
+    def on_unmount(self) -> None:
+        self.changes.unsubscribe(self)
 
-    def mark_changed(self, row: int, added: int, bookmark: Bookmark) -> None:
-        """The hub inserted (``added`` 1), removed (-1) or replaced (0) ``bookmark`` at ``row``
-        of the list: the lines on screen are drawn again, nothing else."""
-        if bookmark.id not in self.present:
-            self._missing += added
-        if self.is_mounted:
-            self.query_one(BookmarkList).changed(row, added)
-            self._update_title()
+    def _changed(self, change: MarkChange) -> None:
+        """A whole new list (the bookmarks as loaded), or one row inserted (``added`` 1),
+        removed (-1) or replaced (0): then only the lines on screen are drawn again."""
+        table = self.query_one(BookmarkList)
+        if change.marks is not None:
+            self.marks, self.present = change.marks, change.present
+            self._missing = sum(1 for b in self.marks if b.id not in self.present)
+            table.show(self.marks, self.present)
+        else:
+            if change.bookmark.id not in self.present:
+                self._missing += change.added
+            table.changed(change.row, change.added)
+        self._update_title()
 
     def _update_title(self) -> None:
         self.query_one("#bookmarks-title", Static).update(
@@ -109,7 +121,7 @@ class BookmarksScreen(Screen[str | None]):
     def action_remove(self) -> None:
         b = self._selected()
         if b is not None:
-            self.hub.post_message(self.Remove(b.id))
+            self.post_message(self.Remove(b.id))
 
     def action_edit_note(self) -> None:
         b = self._selected()
@@ -120,6 +132,6 @@ class BookmarksScreen(Screen[str | None]):
 
         def done(note: str | None) -> None:
             if note is not None:
-                self.hub.post_message(self.SetNote(b.id, note))
+                self.post_message(self.SetNote(b.id, note))
 
         self.app.push_screen(NoteScreen(b.title, b.note), done)

@@ -1,13 +1,16 @@
 """The hub screen: owns the collection, the selection, filters, bookmarks and reading state.
-Children get attributes and send messages; slow work runs in thread workers that only post
-messages."""
+
+The state is in reactives (``var``) bound into the widgets it composed (``data_bind``): a
+widget works out what it shows from its attributes, and says what the user did with a message.
+Slow work runs in thread workers that only post messages. The bookmarks view, a screen of its
+own, gets the bookmarks when it opens and their changes through :attr:`marks_changed` (a
+``Signal``); what it asks for goes up to the app as messages, which calls the hub."""
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -18,7 +21,8 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.signal import Signal
+from textual.widgets import Input
 
 from newsreader.core.article import Article, sort_articles
 from newsreader.core.filters import BookmarkedFilter, NameFilter, SearchFilter, SourceFilter, UnreadFilter, View
@@ -27,14 +31,15 @@ from newsreader.core.wording import count
 from newsreader.widgets.article_list import ArticleList
 from newsreader.widgets.article_view import ArticleView
 from newsreader.widgets.entity_panel import EntityPanel
+from newsreader.widgets.filter_line import RESULTS_LIMIT, FilterLine
 from newsreader.widgets.footer import KeyBar
+from newsreader.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:  # imported in the workers or when first used: not on the way to the first paint
-    from newsreader.core.bookmarks import Bookmark
+    from newsreader.core.bookmarks import Bookmark, MarkChange
     from newsreader.core.discover import Skipped
-    from newsreader.core.ner.collection import CollectionEntities
+    from newsreader.core.ner.collection import ArticleEntities, CollectionEntities
     from newsreader.core.search.index import SearchIndex, SearchResult
-    from newsreader.screens.bookmarks_screen import BookmarksScreen
 
 READ_AFTER_SECONDS = 3.0  # a module global, read when the timer is set: tests patch it
 NOT_SAVED = {"add": "Not bookmarked", "remove": "Bookmark not removed", "note": "Note not saved",
@@ -79,108 +84,110 @@ class MainScreen(Screen[None]):
 
     # --- messages from the workers -------------------------------------------------------------
 
+    @dataclass
     class Listed(Message):
         """The collection as the index knows it (``final``: after checking every file)."""
 
-        def __init__(self, articles: list[Article], skipped: list[Skipped], final: bool,
-                     notices: list[str], index: SearchIndex) -> None:
-            super().__init__()
-            self.index = index
-            self.articles = articles
-            self.skipped = skipped
-            self.final = final
-            self.notices = notices
+        articles: list[Article]
+        skipped: list[Skipped]
+        final: bool
+        notices: list[str]
+        index: SearchIndex
 
+    @dataclass
     class Progress(Message):
-        def __init__(self, stage: str, done: int, total: int) -> None:
-            super().__init__()
-            self.stage = stage
-            self.done = done
-            self.total = total
+        stage: str
+        done: int
+        total: int
 
         def can_replace(self, message: Message) -> bool:
             """A newer count of the same stage makes an older one still in the queue needless."""
             return isinstance(message, MainScreen.Progress) and message.stage == self.stage
 
+    @dataclass
     class SearchReady(Message):
-        def __init__(self, index: SearchIndex) -> None:
-            super().__init__()
-            self.index = index
+        index: SearchIndex
 
+    @dataclass
     class EntitiesReady(Message):
-        def __init__(self, result: CollectionEntities, notices: list[str]) -> None:
-            super().__init__()
-            self.result = result
-            self.notices = notices
+        result: CollectionEntities
+        notices: list[str]
 
+    @dataclass
     class SearchDone(Message):
-        def __init__(self, query: str, result: SearchResult) -> None:
-            super().__init__()
-            self.query = query
-            self.result = result
+        query: str
+        result: SearchResult
 
+    @dataclass
     class MarksLoaded(Message):
         """The bookmarks as read, newest first, and by id (made in the worker: 100,000 of them
         took the screen's thread 0.1 s)."""
 
-        def __init__(self, marks: list[Bookmark], notices: list[str]) -> None:
-            super().__init__()
-            self.marks = marks
-            self.by_id = {b.id: b for b in marks}
-            self.notices = notices
+        marks: list[Bookmark]
+        notices: list[str]
+        by_id: dict[str, Bookmark] = field(init=False)
 
+        def __post_init__(self) -> None:
+            super().__post_init__()
+            self.by_id = {b.id: b for b in self.marks}
+
+    @dataclass
     class ReadLoaded(Message):
-        def __init__(self, read: set[str], notices: list[str]) -> None:
-            super().__init__()
-            self.read = read
-            self.notices = notices
+        read: set[str]
+        notices: list[str]
 
+    @dataclass
     class MarkSaved(Message):
         """One change of a bookmark (``action``: add, remove, note) was written, ``bookmark`` as
         saved; or it was not (``error``: why; nothing changed)."""
 
-        def __init__(self, action: str, bookmark: Bookmark, error: str = "") -> None:
-            super().__init__()
-            self.action = action
-            self.bookmark = bookmark
-            self.error = error
+        action: str
+        bookmark: Bookmark
+        error: str = ""
 
+    @dataclass
     class ReadSaved(Message):
         """An article was saved as read; or it was not (``error``: why)."""
 
-        def __init__(self, article_id: str, error: str = "") -> None:
-            super().__init__()
-            self.article_id = article_id
-            self.error = error
+        article_id: str
+        error: str = ""
 
-    # --- state ---------------------------------------------------------------------------------
+    # --- state: the widgets are bound to these (compose); ``bindings``: check_action looks at it -
 
-    articles: var[list[Article]] = var(list)          # what the list shows
-    current: var[Article | None] = var(None)
+    collection: var[list[Article]] = var(list, always_update=True)  # everything, sorted
+    articles: var[list[Article]] = var(list, always_update=True)    # what the list shows
+    current: var[Article | None] = var(None)       # under the list's cursor
+    reading: var[Article | None] = var(None)       # in the reader: ``current``, a frame later
+    reading_names: var[ArticleEntities | None] = var(None)  # the names found in it
+    view: var[View] = var(View, always_update=True, bindings=True)  # the filters, in the order added
     newest_first: var[bool] = var(True)
+    # the bookmarks as saved, by id: what the screen shows is never a change that was not written
+    marks: var[dict[str, Bookmark]] = var(dict, always_update=True)
+    read: var[frozenset[str]] = var(frozenset)     # the articles saved as read
+    unread: var[int] = var(0, bindings=True)       # the collection's articles not in ``read``
+    skipped: var[list[Skipped]] = var(list, bindings=True)
+    listed_final: var[bool] = var(False)           # every file has been checked
+    entities: var[CollectionEntities | None] = var(None, bindings=True)  # once names are found
+    progress: var[tuple[str, int, int, str] | None] = var(None)  # stage, done, total, time left
+    hidden: var[frozenset[str]] = var(frozenset)   # name types the reader does not highlight
+    terms: var[frozenset[str]] = var(frozenset)    # the search's words, highlighted in the reader
+    title_spans: var[dict[str, list[tuple[int, int]]]] = var(dict)  # the search's matches in titles
+    focus_span: var[tuple[int, int] | None] = var(None)  # the match or mention jumped to
+    jump: var[tuple[str, int, int] | None] = var(None)   # ("match"/"mention", number, of how many)
+    waiting_search: var[str] = var("")             # a search typed before the index is ready
 
     def __init__(self, paths: list[str], ner: str | None = None) -> None:
         super().__init__()
         self.paths = paths
         self.ner = ner
-        self.collection: list[Article] = []             # everything, sorted
         self.by_id: dict[str, Article] = {}
-        self.skipped: list[Skipped] = []
-        self.listed_final = False
         self.index: SearchIndex | None = None          # set once it is up to date: search uses it
         self._store_index: SearchIndex | None = None   # set with the first listing: texts come from it
-        self.entities: CollectionEntities | None = None
-        self.progress: tuple[str, int, int] | None = None
-        # the filters the list shows, in the order they were added (core.filters)
-        self.view = View()
         self.search_query = ""                         # the search box's text (results may lag behind)
-        self.title_spans: dict[str, list[tuple[int, int]]] = {}
-        # the bookmarks as saved: what the screen shows is never a change that was not written
-        self.marks: dict[str, Bookmark] = {}
-        self.mark_order: list[Bookmark] = []           # the same, newest first (the bookmarks view's rows)
-        self.read: set[str] = set()
+        self.mark_order: list[Bookmark] = []           # ``marks``, newest first (the bookmarks view's rows)
+        self.marks_changed: Signal[MarkChange] = Signal(self, "marks_changed")  # for the bookmarks view
+        self.marks_version = 0                         # how many changes marks_changed has carried
         self._failing: set[str] = set()                # background saves that failed: said once
-        self.hidden: set[str] = set()
         self.match_spans: list[tuple[int, int]] = []
         self.match_index = -1
         self.mention_index = -1
@@ -193,16 +200,19 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         # the layout class is set before the first styling: changing it later restyles every widget
         self.set_class(self.app.size.width < NARROW, "narrow", update=False)
-        yield Static("", id="filter", markup=False)
+        me = MainScreen
+        yield FilterLine(id="filter").data_bind(me.view, me.articles, waiting=me.waiting_search)
         with Horizontal(id="panes"):
-            yield ArticleList(id="article-list")
-            yield ArticleView(id="article-view")
-            yield EntityPanel(id="names")
-        yield Static("Loading…", id="status", markup=False)
+            yield ArticleList(id="article-list").data_bind(me.articles, me.current, me.read, me.title_spans,
+                                                           bookmarked=me.marks)
+            yield ArticleView(id="article-view").data_bind(me.hidden, me.terms, me.focus_span, article=me.reading,
+                                                           entities=me.reading_names)
+            yield EntityPanel(id="names").data_bind(entities=me.reading_names)
+        yield StatusLine(id="status").data_bind(me.collection, me.unread, me.newest_first, me.marks, me.skipped,
+                                                me.progress, me.listed_final, me.entities, me.jump)
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#filter", Static).display = False
         index = self._open_small_index()
         self.open_collection(index)
         self.load_marks_and_reading()
@@ -270,7 +280,7 @@ class MainScreen(Screen[None]):
             search = self._search_input()
             return bool(self.view) or (search is not None and search.display)
         if action == "next_unread":
-            return len(self.read) < len(self.collection)
+            return self.unread > 0
         return True
 
     # --- workers -------------------------------------------------------------------------------
@@ -406,21 +416,33 @@ class MainScreen(Screen[None]):
         except (StoreError, OSError) as exc:
             self.post_message(self.ReadSaved(article_id, _failure(exc, state.store.path, "save")))
 
+    @work(thread=True, exclusive=True, group="ui-state", exit_on_error=False)
+    def save_theme(self, theme: str) -> None:
+        """ui.json (core.ui_state), in a thread: its lock may be held by another newsreader a while."""
+        from newsreader.core.ui_state import StoreError, UiState
+
+        try:
+            UiState().set("theme", theme)
+        except StoreError as exc:
+            self.app.call_from_thread(self.notify, visible(f"{exc}; the theme chosen lasts until you quit"),
+                                      severity="warning", markup=False, timeout=10)
+
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, query: str, within: set[str] | None = None) -> None:
         """``within``: the articles the other filters keep; the search looks only among them."""
         index = self.index
         if index is None:
             return
-        result = index.search(query, limit=200, bookmarked=set(self.marks), read=set(self.read), within=within)
+        result = index.search(query, limit=RESULTS_LIMIT, bookmarked=set(self.marks), read=set(self.read), within=within)
         self.post_message(self.SearchDone(query, result))
 
-    def _search(self, query: str) -> None:
-        """Search for ``query`` among what the other filters keep; the last results stay listed
-        until the new ones are in."""
-        old = self.view.search
-        self.view = self.view.add(SearchFilter(query=query, ranked=old.ranked if old else (),
-                                               terms=old.terms if old else frozenset()))
+    def _search(self, query: str, view: View | None = None) -> None:
+        """Search for ``query`` among what the other filters of ``view`` (the hub's, unless
+        given) keep; the last results stay listed until the new ones are in."""
+        view = self.view if view is None else view
+        old = view.search
+        self.view = view.add(SearchFilter(query=query, ranked=old.ranked if old else (),
+                                          terms=old.terms if old else frozenset()))
         self.run_search(query, self.view.allowed(self.collection, but="search"))
 
     # --- messages ------------------------------------------------------------------------------
@@ -437,9 +459,8 @@ class MainScreen(Screen[None]):
         if message.final and message.skipped:
             self.notify(f"{count(len(message.skipped), 'file')} could not be read; press S to see which and why.",
                         severity="warning", markup=False, timeout=8)
+        self.by_id = {a.id: a for a in message.articles}
         self.collection = sort_articles(message.articles, self.newest_first)
-        self.by_id = {a.id: a for a in self.collection}
-        self._apply_view()
         if message.final:
             self.app.keep_loaded()
 
@@ -448,8 +469,8 @@ class MainScreen(Screen[None]):
         now = time.monotonic()
         if self._stage is None or self._stage[0] != message.stage:
             self._stage = (message.stage, now, message.done)  # when the stage started, and where
-        self.progress = (message.stage, message.done, message.total) if message.done < message.total else None
-        self._update_status()
+        done, total = message.done, message.total
+        self.progress = (message.stage, done, total, self._time_left(done, total)) if done < total else None
 
     def _time_left(self, done: int, total: int) -> str:
         """About how long the stage still takes, from its pace so far ("" until that is known)."""
@@ -465,19 +486,19 @@ class MainScreen(Screen[None]):
     @on(SearchReady)
     def _search_ready(self, message: SearchReady) -> None:
         self.index = message.index
-        if self.current is not None and self.current.lazy:
-            self.query_one(ArticleView).article = self._filled(self.current)
+        self.waiting_search = ""
+        if self.reading is not None and self.reading.lazy:
+            self._filled(self.reading)  # its text is in the index now
+            self.mutate_reactive(MainScreen.reading)
         if self.search_query.strip():
             self._search(self.search_query)
 
     @on(EntitiesReady)
     def _entities_ready(self, message: EntitiesReady) -> None:
         self.entities = message.result
-        self.refresh_bindings()
         for notice in message.notices:
             self.notify(visible(notice), severity="warning", markup=False, timeout=8)
-        self._show_entities()
-        self._update_status()
+        self.reading_names = self._names_of(self.reading)
         self.app.keep_loaded()
 
     @on(MarksLoaded)
@@ -485,10 +506,16 @@ class MainScreen(Screen[None]):
         self.mark_order, self.marks = message.marks, message.by_id
         for notice in message.notices:
             self.notify(visible(notice), severity="error", markup=False, timeout=15)
-        self._show_marks()
-        view = self._bookmarks_view()
-        if view is not None:
-            view.refresh_marks(self.mark_order, set(self.by_id))
+        self._publish_all()
+
+    def _publish(self, change: MarkChange) -> None:
+        self.marks_version += 1
+        self.marks_changed.publish(change)
+
+    def _publish_all(self) -> None:
+        from newsreader.core.bookmarks import MarkChange
+
+        self._publish(MarkChange(marks=self.mark_order, present=frozenset(self.by_id)))
 
     @on(MarkSaved)
     def _mark_saved(self, message: MarkSaved) -> None:
@@ -509,23 +536,23 @@ class MainScreen(Screen[None]):
         self._show_marks()
 
     def _place_mark(self, old: Bookmark | None, new: Bookmark | None) -> None:
-        """A saved change in ``marks`` and ``mark_order``, and in the open bookmarks view: one
-        row changes, nothing is rebuilt (with 100,000 bookmarks a rebuild took seconds)."""
+        """A saved change in ``marks`` and ``mark_order``: one row changes, nothing is rebuilt
+        (with 100,000 bookmarks a rebuild took seconds). An open bookmarks view hears of it
+        through ``marks_changed``."""
         from newsreader.core import bookmarks
+        from newsreader.core.bookmarks import MarkChange
 
-        order, view = self.mark_order, self._bookmarks_view()
+        order, publish = self.mark_order, self._publish
         if old is not None:
             row = next(i for i, b in enumerate(order) if b is old)
             del self.marks[old.id]
             if new is not None and new.created == old.created:  # same place in the order
                 order[row] = new
                 self.marks[new.id] = new
-                if view is not None:
-                    view.mark_changed(row, 0, new)
+                publish(MarkChange(row, 0, new))
                 return
             del order[row]
-            if view is not None:
-                view.mark_changed(row, -1, old)
+            publish(MarkChange(row, -1, old))
         if new is None:
             return
         if not order or bookmarks.newest_first([order[0], new])[0] is new:  # always, unless a clock went back
@@ -533,28 +560,18 @@ class MainScreen(Screen[None]):
         else:
             order[:] = bookmarks.newest_first([*order, new])
         self.marks[new.id] = new
-        if view is not None:
-            view.mark_changed(next(i for i, b in enumerate(order) if b is new), 1, new)
-
-    def _bookmarks_view(self) -> BookmarksScreen | None:
-        """The bookmarks view, if it is open (under a note editor, say)."""
-        return next((s for s in self.app.screen_stack if hasattr(s, "mark_changed")), None)
+        publish(MarkChange(next(i for i, b in enumerate(order) if b is new), 1, new))
 
     def _show_marks(self) -> None:
-        """The list's stars follow ``marks``: a live view of its ids, set without comparing it to
-        the last one (with 100,000 bookmarks, a copy or a comparison took 30–50 ms)."""
-        article_list = self.query_one(ArticleList)
-        article_list.set_reactive(ArticleList.bookmarked, self.marks.keys())
-        article_list.rows_changed()
-        self._update_status()
+        """``marks`` was changed in place: what is bound to it follows (the list's stars, the
+        count). Never a copy or a comparison: with 100,000 bookmarks either took 30–50 ms."""
+        self.mutate_reactive(MainScreen.marks)
 
     @on(ReadLoaded)
     def _read_loaded(self, message: ReadLoaded) -> None:
-        self.read = set(message.read)
+        self.read = frozenset(message.read)
         for notice in message.notices:
             self.notify(visible(notice), severity="warning", markup=False, timeout=10)
-        self.query_one(ArticleList).read = frozenset(self.read)
-        self._update_status()
 
     @on(ReadSaved)
     def _read_saved(self, message: ReadSaved) -> None:
@@ -565,9 +582,7 @@ class MainScreen(Screen[None]):
                             timeout=10)
             return
         self._failing.discard("reading")
-        self.read.add(message.article_id)
-        self.query_one(ArticleList).read = frozenset(self.read)
-        self._update_status()
+        self.read = self.read | {message.article_id}
 
     @on(SearchDone)
     def _search_done(self, message: SearchDone) -> None:
@@ -579,7 +594,6 @@ class MainScreen(Screen[None]):
                             for h in result.hits}
         self.view = self.view.add(SearchFilter(query=search.query, ranked=tuple(h.article.id for h in result.hits),
                                                terms=result.terms, error=result.error))
-        self._apply_view()
 
     @on(ArticleList.Highlighted)
     def _highlighted(self, message: ArticleList.Highlighted) -> None:
@@ -592,21 +606,18 @@ class MainScreen(Screen[None]):
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
         self.search_query = event.value
+        self.waiting_search = event.value if self.index is None else ""
         if not event.value.strip():
             if self.view.search is not None:
                 self.view = self.view.without("search")
-                self._apply_view()
         elif self.index is not None:
             self._search(event.value)
-        else:
-            self._set_filter_line("Search: the index is still being built; results follow…")
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
-        article_list = self.query_one(ArticleList)
-        article_list.focus()
+        self.query_one(ArticleList).focus()
         if self.articles:
-            article_list.cursor = 0
+            self.current = self.articles[0]  # the best result
 
     # --- the view ------------------------------------------------------------------------------
 
@@ -616,27 +627,28 @@ class MainScreen(Screen[None]):
             self._store_index.fill(article)
         return article
 
+    def watch_collection(self) -> None:
+        self._count_unread()
+        self._apply_view()
+
+    def watch_read(self) -> None:
+        self._count_unread()
+
+    def _count_unread(self) -> None:
+        read = self.read
+        self.unread = sum(1 for a in self.collection if a.id not in read)
+
+    def watch_view(self) -> None:
+        self._apply_view()
+
     def _apply_view(self) -> None:
-        """Work out what the list shows: the collection narrowed by every filter (core.filters)."""
-        article_list = self.query_one(ArticleList)
+        """What the list shows: the collection narrowed by every filter (core.filters)."""
         view = self.view
-        shown = [] if view.search is not None and view.search.error else view.apply(self.collection)
         search = view.search
-        article_list.title_spans = self.title_spans if search is not None else {}
-        self.query_one(ArticleView).terms = search.terms if search is not None else frozenset()
-        if not view:
-            self._set_filter_line(None)
-        else:
-            hints = ""  # the keys that use a filter, while there is room for them (one filter)
-            if len(view.filters) == 1:
-                hints = " · enter opens · n/N next match" if search is not None else ""
-                if view.get("name") is not None:
-                    hints += " · ] / [ jump between mentions"
-            cut = " (first 200)" if search is not None and len(search.ranked) >= 200 else ""
-            peel = " · escape clears" if len(view.filters) == 1 else " · escape removes the last filter"
-            self._set_filter_line(view.line(len(shown)) + cut + hints + peel)
-        self.articles = shown
-        self.refresh_bindings()  # escape, n/N follow the filters
+        self.terms = search.terms if search is not None else frozenset()
+        if search is None:
+            self.title_spans = {}
+        self.articles = [] if search is not None and search.error else view.apply(self.collection)
 
     @property
     def entity_filter(self) -> tuple[str, str] | None:
@@ -652,28 +664,17 @@ class MainScreen(Screen[None]):
                 return set(ent.articles)
         return set()
 
-    def _set_filter_line(self, text: str | None) -> None:
-        """The line above the list; what it quotes (a name from the cache, the query) passes visible."""
-        line = self.query_one("#filter", Static)
-        line.display = text is not None
-        if text != getattr(self, "_filter_text", None):
-            self._filter_text = text
-            line.update(visible(text or ""))
+    def _names_of(self, article: Article | None) -> ArticleEntities | None:
+        if self.entities is None or article is None:
+            return None
+        return self.entities.by_article.get(article.id)
 
     def watch_newest_first(self, newest_first: bool) -> None:
-        self.collection = sort_articles(self.collection, newest_first)
-        if self.articles:
-            self._resorting = True
-            if self.view.search is not None:
-                self.articles = list(self.articles)  # results stay best first
-            else:
-                self._apply_view()
-            self._resorting = False
-        self._update_status()
+        self._resorting = True  # the reader stays on its article, even at the top of the list
+        self.collection = sort_articles(self.collection, newest_first)  # a search's results stay best first
+        self._resorting = False
 
     def watch_articles(self, old: list[Article], articles: list[Article]) -> None:
-        article_list = self.query_one(ArticleList)
-        article_list.articles = articles
         at_top = (self.current is not None and bool(old) and old[0].id == self.current.id
                   and not self._resorting)
         # a reader at the top of the list stays at the top (new articles arrive there);
@@ -683,12 +684,10 @@ class MainScreen(Screen[None]):
         new = self.by_id.get(keep.id) if keep is not None else (articles[0] if articles else None)
         if new is not self.current:
             self.current = new
-        if self.current is not None:
-            article_list.move_to(self.current.id)
-        self._update_status()
 
     def watch_current(self, old: Article | None, article: Article | None) -> None:
         self.match_index = self.mention_index = -1
+        self.jump = None
         if (old is None) != (article is None) or bool(old and old.source) != bool(article and article.source):
             self.refresh_bindings()  # what check_action says depends on these only
         # A move in the list: its cursor is painted first (two lines); the reader and the names
@@ -706,7 +705,6 @@ class MainScreen(Screen[None]):
             self._read_timer = None
         if article is not None and article.id not in self.read:
             self._read_timer = self.set_timer(READ_AFTER_SECONDS, lambda: self._mark_read(article.id))
-        self._update_status()
 
     def _sync_view(self) -> None:
         """Show ``current`` in the reader and its names in the panel, if not done yet. Actions
@@ -714,66 +712,14 @@ class MainScreen(Screen[None]):
         if not self._view_pending:
             return
         self._view_pending = False
-        view = self.query_one(ArticleView)
-        view.focus_span = None
-        view.article = self._filled(self.current) if self.current is not None else None
-        self._show_entities()
+        self.focus_span = None
+        self.reading = self._filled(self.current) if self.current is not None else None
+        self.reading_names = self._names_of(self.reading)
 
     def _mark_read(self, article_id: str) -> None:
         if self.current is None or self.current.id != article_id or article_id in self.read:
             return
         self.save_read(article_id)  # shown as read once it is saved
-
-    def _show_entities(self) -> None:
-        view = self.query_one(ArticleView)
-        panel = self.query_one(EntityPanel)
-        if self.entities is None or self.current is None:
-            view.entities = None
-            if panel.entries:
-                panel.entries = []
-            return
-        found = self.entities.by_article.get(self.current.id)
-        view.entities = found
-        counts: Counter = Counter()
-        if found is not None:
-            for lm in found.title + found.body:
-                counts[(lm.mention.type, lm.canonical)] += 1
-        entries = [(kind, name, n) for (kind, name), n in counts.items()]
-        if entries != panel.entries:  # rebuilding the options is the slowest part of a key press
-            panel.entries = entries
-
-    def _unread_count(self) -> int:
-        key = (id(self.collection), len(self.collection), len(self.read))
-        if getattr(self, "_unread_key", None) != key:
-            self._unread_key = key
-            self._unread = sum(1 for a in self.collection if a.id not in self.read)
-        return self._unread
-
-    def _update_status(self) -> None:
-        parts = []
-        if self.collection or self.listed_final:
-            unread = self._unread_count()
-            parts.append(f"{count(len(self.collection), 'article')} · {unread:,} unread · "
-                         f"{'newest' if self.newest_first else 'oldest'} first")
-        if self.marks:
-            parts.append(count(len(self.marks), "bookmark"))
-        if self.skipped:
-            parts.append(f"{count(len(self.skipped), 'file')} skipped (S)")
-        if self.progress is not None:
-            stage, done, total = self.progress
-            parts.append(f"{stage} {done:,}/{total:,}{self._time_left(done, total)}…")
-        elif not self.listed_final:
-            parts.append("Checking files…" if self.collection else "Loading…")
-        elif self.entities is None:
-            parts.append("Finding names…")
-        if self.match_index >= 0 and self.match_spans:
-            parts.append(f"match {self.match_index + 1}/{len(self.match_spans)}")
-        if self.mention_index >= 0 and self.match_spans:
-            parts.append(f"mention {self.mention_index + 1}/{len(self.match_spans)}")
-        status = " · ".join(parts)
-        if status != getattr(self, "_status_text", None):  # unchanged text: no repaint, no re-layout
-            self._status_text = status
-            self.query_one("#status", Static).update(status, layout=False)
 
     # --- public operations (keys, the command palette and tests use them) ----------------------
 
@@ -796,11 +742,11 @@ class MainScreen(Screen[None]):
         self.query_one(ArticleList).focus()
 
     def _add_filter(self, new) -> None:
-        self.view = self.view.add(new)
-        search = self.view.search
-        if search is not None and new.kind != "search":
-            self._search(search.query)  # the search looks among what the filters keep now
-        self._apply_view()
+        view = self.view.add(new)
+        if view.search is not None and new.kind != "search":
+            self._search(view.search.query, view)  # the search looks among what the filters keep now
+        else:
+            self.view = view
 
     def open_article(self, article_id: str) -> None:
         """Show an article, clearing a filter that hides it."""
@@ -809,7 +755,6 @@ class MainScreen(Screen[None]):
         if article_id not in {a.id for a in self.articles}:
             self.clear_filters()
         self.current = self.by_id[article_id]
-        self.query_one(ArticleList).move_to(article_id)
 
     # --- actions -------------------------------------------------------------------------------
 
@@ -840,19 +785,17 @@ class MainScreen(Screen[None]):
         self._set_view(View())
 
     def _set_view(self, view: View) -> None:
-        changed = view != self.view
         others_changed = view.without("search") != self.view.without("search")
-        self.view = view
+        if view.search is not None and others_changed:
+            self._search(view.search.query, view)  # the search looks among what the filters keep now
+        elif view != self.view:
+            self.view = view
         if view.search is None:
             self.search_query = ""
             self._close_search()
-        elif others_changed:
-            self._search(view.search.query)  # the search looks among what the filters keep now
-        reader = self.query_one(ArticleView)
-        reader.focus_span = None
+        self.focus_span = None
         self.match_index = self.mention_index = -1
-        if changed:
-            self._apply_view()
+        self.jump = None
         self.query_one(ArticleList).focus()
 
     def action_only_unread(self) -> None:
@@ -896,18 +839,25 @@ class MainScreen(Screen[None]):
 
         from newsreader.screens.bookmarks_screen import BookmarksScreen  # its list widget loads when it opens
 
-        self.app.push_screen(BookmarksScreen(self, self.mark_order, set(self.by_id)), opened)
+        self.app.push_screen(BookmarksScreen(self.mark_order, frozenset(self.by_id), self.marks_changed,
+                                             self.marks_version), opened)
 
-    # the bookmarks view's messages (by handler name: that module loads only when the view opens)
-    def on_bookmarks_screen_remove(self, message: BookmarksScreen.Remove) -> None:
-        mark = self.marks.get(message.article_id)
+    # what the bookmarks view asks for (its messages go to the app, which calls these)
+    def bookmarks_opened(self, version: int) -> None:
+        """The view is up with the bookmarks as they were at ``version``: changes made before it
+        could hear of them (a save that ends just after ``b`` ``B``) come as a whole new list."""
+        if version != self.marks_version:
+            self._publish_all()
+
+    def remove_bookmark(self, article_id: str) -> None:
+        mark = self.marks.get(article_id)
         if mark is not None:
             self.change_bookmark("remove", mark)
 
-    def on_bookmarks_screen_set_note(self, message: BookmarksScreen.SetNote) -> None:
-        mark = self.marks.get(message.article_id)
+    def set_note(self, article_id: str, note: str) -> None:
+        mark = self.marks.get(article_id)
         if mark is not None:
-            self.change_bookmark("note", replace(mark, note=message.note or None))
+            self.change_bookmark("note", replace(mark, note=note or None))
 
     def action_next_unread(self) -> None:
         shown = self.articles
@@ -918,7 +868,6 @@ class MainScreen(Screen[None]):
             candidate = shown[(start + step) % len(shown)]
             if candidate.id not in self.read:
                 self.current = candidate
-                self.query_one(ArticleList).move_to(candidate.id)
                 return
         self.notify("Everything here is read.", timeout=3)
 
@@ -927,7 +876,7 @@ class MainScreen(Screen[None]):
         if not spans:
             return -1
         index = (index + step) % len(spans) if index >= 0 else (0 if step > 0 else len(spans) - 1)
-        self.query_one(ArticleView).focus_span = spans[index]
+        self.focus_span = spans[index]
         return index
 
     def action_next_match(self, step: int = 1) -> None:
@@ -944,15 +893,15 @@ class MainScreen(Screen[None]):
                         timeout=4)
             return
         self.match_index = self._jump(self.match_spans, self.match_index, step)
-        self._update_status()
+        self.jump = ("match", self.match_index + 1, len(self.match_spans))
 
     def action_previous_match(self) -> None:
         self.action_next_match(-1)
 
     def action_next_mention(self, step: int = 1) -> None:
         self._sync_view()
-        view = self.query_one(ArticleView)
-        if view.entities is None:
+        found = self.reading_names
+        if found is None:
             self.notify("No names found in this article yet.", timeout=3)
             return
         wanted = self.entity_filter
@@ -960,7 +909,7 @@ class MainScreen(Screen[None]):
             row = self.query_one(EntityPanel).highlighted_row
             if row is not None:
                 wanted = (row.kind, row.text)
-        mentions = [lm for lm in view.entities.body
+        mentions = [lm for lm in found.body
                     if wanted is None or (lm.mention.type, lm.canonical) == wanted]
         self.match_spans = [(lm.mention.start, lm.mention.end) for lm in mentions]
         self.match_index = -1
@@ -968,7 +917,7 @@ class MainScreen(Screen[None]):
             self.notify("No mention of that name in the text.", timeout=3)
             return
         self.mention_index = self._jump(self.match_spans, self.mention_index, step)
-        self._update_status()
+        self.jump = ("mention", self.mention_index + 1, len(self.match_spans))
 
     def action_previous_mention(self) -> None:
         self.action_next_mention(-1)
@@ -980,11 +929,7 @@ class MainScreen(Screen[None]):
         self.query_one(EntityPanel).focus()
 
     def action_toggle_type(self, kind: str) -> None:
-        if kind in self.hidden:
-            self.hidden.discard(kind)
-        else:
-            self.hidden.add(kind)
-        self.query_one(ArticleView).hidden = frozenset(self.hidden)
+        self.hidden = self.hidden ^ {kind}
 
     def action_show_skipped(self) -> None:
         from newsreader.screens.skipped_screen import SkippedScreen

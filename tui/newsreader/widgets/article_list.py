@@ -8,6 +8,8 @@ full repaint of the table on each key.)
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from rich.cells import cell_len, set_cell_size
 from textual.binding import Binding
 from textual.content import Content
@@ -34,9 +36,10 @@ def fit(text: str, width: int) -> tuple[str, int]:
 
 
 class ArticleList(LineList, inherit_bindings=False):
-    """Shows ``articles`` in the given order with a row cursor. Posts
-    :class:`ArticleList.Highlighted` when the cursor lands on an article. Titles are text, never
-    markup."""
+    """Shows ``articles`` in the given order with a row cursor, which is on ``current`` whenever
+    it is listed. Posts :class:`ArticleList.Highlighted` when the cursor lands on an article.
+    ``bookmarked`` and ``read`` hold ids (a star, a dot for unread); ``title_spans`` the search
+    matches in titles. Titles are text, never markup."""
 
     BINDINGS = [
         # ScrollView's own up/down would scroll the view instead of moving the cursor (they win over
@@ -57,10 +60,12 @@ class ArticleList(LineList, inherit_bindings=False):
     CURSOR_CLASSES = ("article-list--cursor", "article-list--cursor-blurred")
 
     articles: var[list[Article]] = var(list, always_update=True)
-    bookmarked: var[frozenset[str]] = var(frozenset())
+    current: var[Article | None] = var(None)
+    bookmarked: var[Collection[str]] = var(frozenset())  # the hub's bookmarks by id
     read: var[frozenset[str]] = var(frozenset())
     title_spans: var[dict[str, list[tuple[int, int]]]] = var(dict)  # search matches in titles
-    cursor: var[int] = var(0)  # always on a row (0 when there is none)
+    cursor: var[int] = var(0)
+    KEEPS_CURSOR = True
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -83,8 +88,12 @@ class ArticleList(LineList, inherit_bindings=False):
         longest = max((len(a.source) for a in articles if a.source), default=0)
         self._source_width = min(SOURCE_WIDTH, longest + 1) if longest else 0
         self.rows_changed()
-        if self.cursor >= len(articles):
-            self.cursor = max(0, len(articles) - 1)
+        row = self._rows.get(self.current.id) if self.current is not None else None
+        self.cursor = row if row is not None else min(self.cursor, max(0, len(articles) - 1))
+
+    def watch_current(self, article: Article | None) -> None:
+        if article is not None:
+            self.move_to(article.id)
 
     def on_mount(self) -> None:
         for name in ("bookmarked", "read", "title_spans"):  # what the lines show besides the articles
@@ -122,9 +131,6 @@ class ArticleList(LineList, inherit_bindings=False):
 
     # --- the cursor ------------------------------------------------------------------------------
 
-    def validate_cursor(self, cursor: int | None) -> int:
-        return max(0, min(cursor or 0, len(self.articles) - 1))
-
     def highlight_message(self, row: int) -> Message | None:
         return self.Highlighted(self.articles[row].id) if self.articles else None
 
@@ -133,9 +139,3 @@ class ArticleList(LineList, inherit_bindings=False):
         row = self._rows.get(article_id)
         if row is not None:
             self.cursor = row
-
-    def action_page_down(self) -> None:
-        self.move_cursor(max(1, self.scrollable_content_region.height - 1))
-
-    def action_page_up(self) -> None:
-        self.move_cursor(-max(1, self.scrollable_content_region.height - 1))

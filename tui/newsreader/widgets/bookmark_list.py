@@ -57,7 +57,8 @@ class BookmarkList(LineList):
     COMPONENT_CLASSES = {"bookmark-list--cursor", "bookmark-list--cursor-blurred", "bookmark-list--dim"}
     CURSOR_CLASSES = ("bookmark-list--cursor", "bookmark-list--cursor-blurred")
 
-    cursor: var[int] = var(0)  # always on a row (0 when there is none)
+    cursor: var[int] = var(0)
+    KEEPS_CURSOR = True
 
     def __init__(self, marks: list[Bookmark], present: set[str], **kwargs) -> None:
         super().__init__(**kwargs)
@@ -101,15 +102,6 @@ class BookmarkList(LineList):
             title = title.stylize(dim)
         note = Content(fit(visible(b.note or ""), note_width)[0])
         return Content.assemble(mark, date, title.pad_right(rest - note_width - title.cell_length), note)
-
-    def validate_cursor(self, cursor: int | None) -> int:
-        return max(0, min(cursor or 0, len(self.marks) - 1))
-
-    def action_page_down(self) -> None:
-        self.move_cursor(max(1, self.scrollable_content_region.height - 1))
-
-    def action_page_up(self) -> None:
-        self.move_cursor(-max(1, self.scrollable_content_region.height - 1))
 
     def choose_message(self, row: int) -> Message | None:
         return self.Chosen()

@@ -9,7 +9,8 @@ changed.)
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections import Counter
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import cell_len
 from textual.binding import Binding
@@ -20,6 +21,9 @@ from textual.reactive import var
 from newsreader.core.wording import TYPE_NAMES
 from newsreader.widgets.article_list import fit
 from newsreader.widgets.line_list import LineList
+
+if TYPE_CHECKING:
+    from newsreader.core.ner.collection import ArticleEntities
 
 SEP = "\x1f"
 
@@ -35,7 +39,8 @@ class Row(NamedTuple):
 
 
 class EntityPanel(LineList):
-    """``entries`` is a list of (type, canonical name, mentions in the article). ``highlighted``
+    """``entities`` are the names found in the open article (set by the hub); ``entries``, made
+    from them, is a list of (type, canonical name, mentions in the article). ``highlighted``
     is the row of the name under the cursor (headings and rules are skipped), or ``None``.
     Posts :class:`EntityPanel.Chosen` when a name is chosen (``enter`` or a click)."""
 
@@ -57,6 +62,7 @@ class EntityPanel(LineList):
                          "entity-panel--rule", "entity-panel--cursor", "entity-panel--cursor-blurred"}
     CURSOR_CLASSES = ("entity-panel--cursor", "entity-panel--cursor-blurred")
 
+    entities: var[ArticleEntities | None] = var(None)
     entries: var[list[tuple[str, str, int]]] = var(list, always_update=True)
 
     def __init__(self, **kwargs) -> None:
@@ -67,6 +73,15 @@ class EntityPanel(LineList):
         self.border_title = "Names"
         self.border_subtitle = "enter filters"
         self.watch_entries(self.entries)
+
+    def watch_entities(self, found: ArticleEntities | None) -> None:
+        counts: Counter = Counter()
+        if found is not None:
+            for lm in found.title + found.body:
+                counts[(lm.mention.type, lm.canonical)] += 1
+        entries = [(kind, name, n) for (kind, name), n in counts.items()]
+        if entries != self.entries:  # the same names (an article without any, say): nothing is redrawn
+            self.entries = entries
 
     def watch_entries(self, entries: list[tuple[str, str, int]]) -> None:
         chosen = self.highlighted_row.id if self.highlighted_row is not None else None

@@ -32,6 +32,7 @@ class LineList(FrameView, can_focus=True):
     CURSOR_CLASSES: ClassVar[tuple[str, str]]  # (focused, blurred)
 
     cursor: var[int | None] = var(None)
+    KEEPS_CURSOR = False  # True: the cursor is always on a row (0 when there is none)
     # Set from the rows, never read by a layout (the stylesheet sizes the widget): no layout
     # of the screen when the rows change.
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
@@ -113,6 +114,8 @@ class LineList(FrameView, can_focus=True):
     # --- the cursor ------------------------------------------------------------------------------
 
     def validate_cursor(self, cursor: int | None) -> int | None:
+        if self.KEEPS_CURSOR:
+            return max(0, min(cursor or 0, self.row_count - 1))
         if cursor is None or not 0 <= cursor < self.row_count or not self.can_hold_cursor(cursor):
             return None
         return cursor
@@ -164,6 +167,12 @@ class LineList(FrameView, can_focus=True):
 
     def action_cursor_up(self) -> None:
         self.move_cursor(-1)
+
+    def action_page_down(self) -> None:
+        self.move_cursor(max(1, self.scrollable_content_region.height - 1))
+
+    def action_page_up(self) -> None:
+        self.move_cursor(-max(1, self.scrollable_content_region.height - 1))
 
     def action_first(self) -> None:
         self.cursor = self._holder(0, 1)
