@@ -14,6 +14,21 @@ def test_version():
     assert out.stdout.strip() == f"newsreader {__version__}"
 
 
+def test_subcommands_never_load_textual():
+    # the data commands start as fast as Python does: Textual (and Rich) load only for the reader
+    code = ("import sys; from newsreader.cli import main; from newsreader.resources import seeds_dir\n"
+            "for argv in (['list', str(seeds_dir())], ['search', 'Putin', str(seeds_dir())], ['bookmarks', 'list'],\n"
+            "             ['--version']):\n"
+            "    try:\n"
+            "        main(argv)\n"
+            "    except SystemExit:\n"
+            "        pass\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_help_names_paths():
     out = run_cli("--help")
     assert out.returncode == 0

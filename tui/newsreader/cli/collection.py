@@ -1,0 +1,72 @@
+"""What several subcommands do with a collection: its paths, its skipped files, an id typed on the
+command line, its named entities and its search index."""
+
+from __future__ import annotations
+
+import argparse
+
+from newsreader.cli.output import progress_bar, say
+
+
+def paths_or_seeds(paths: list[str]) -> list[str]:
+    if paths:
+        return paths
+    from newsreader.resources import seeds_dir
+
+    return [str(seeds_dir())]
+
+
+def report_skipped(result) -> None:
+    for skipped in result.skipped:
+        say(f"skipped {skipped.path}: {skipped.reason}")
+
+
+def with_id(items: list, key: str) -> list:
+    """What an id typed on the command line means: the items whose ``id`` it is, or else, for at
+    least four characters, those whose id starts with it."""
+    exact = [x for x in items if x.id == key]
+    return exact or ([x for x in items if x.id.startswith(key)] if len(key) >= 4 else [])
+
+
+def add_ner_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ner", metavar="BACKEND",
+                        help="entity recognizer: 'crf' (built in, default) or 'spacy:MODEL' for a spaCy "
+                             "model you installed; default from the config file")
+
+
+def recognizer(spec: str | None):
+    from newsreader.core.config import load_config
+    from newsreader.core.ner import get_recognizer
+
+    cfg = load_config()
+    for notice in cfg.notices:
+        say(notice)
+    found, message = get_recognizer(spec or cfg.ner)
+    if message:
+        say(message)
+    return found
+
+
+def analyse(articles, spec: str | None):
+    from newsreader.core.ner.collection import analyse as analyse_collection
+    from newsreader.core.ner.collection import default_cache
+
+    result = analyse_collection(articles, recognizer(spec), default_cache())
+    for notice in result.notices:
+        say(notice)
+    return result
+
+
+def open_index(paths: list[str], ner: str | None, quiet: bool = False):
+    """The search index of ``paths``, refreshed, its new articles' entities recognised; and the
+    refresh's report."""
+    from newsreader.core.ner.collection import default_cache
+    from newsreader.core.search.index import SearchIndex, default_index_path
+
+    index = SearchIndex(default_index_path(paths), on_notice=say)  # a rebuild or a wait is said at once
+    report = index.refresh(paths, progress=None if quiet else progress_bar("indexing"))
+    report_skipped(report)
+    if index.pending_entities():
+        index.recognize_pending(recognizer(ner), default_cache(on_notice=say),
+                                progress=None if quiet else progress_bar("entities"))
+    return index, report
