@@ -67,13 +67,13 @@ async def _shoot(out: Path) -> None:
         pass
 
     async def search(pilot, hub) -> None:
-        places = [e for e in hub.entities.entities if e.type == "LOC"]
-        top = max(places, key=lambda e: (len(e.articles), e.mentions))
+        places = [e for e in hub.entities if e.type == "LOC"]
+        top = max(places, key=lambda e: (e.article_count, e.mentions))
         await pilot.press("slash", *_typed_with_a_typo(top.canonical))
 
     async def entity_filter(pilot, hub) -> None:
         panel = hub.query_one(EntityPanel)
-        spread = {(e.type, e.canonical): len(e.articles) for e in hub.entities.entities}
+        spread = {(e.type, e.canonical): e.article_count for e in hub.entities}
         options = [(i, o.id.split("\x1f", 1)) for i, o in enumerate(panel.rows) if o.id]
         best = max(options, key=lambda io: (io[1][0] == "PER", spread.get(tuple(io[1]), 0)))
         await pilot.press("e")

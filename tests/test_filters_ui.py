@@ -54,11 +54,10 @@ async def test_name_filter_search_and_only_unread_give_exactly_the_intersection_
         m3 = next(a.id for a in hub.collection if a.title == "Haushalt beschlossen")
         ReadingState().mark_read(m3)
         hub.read = hub.read | {m3}  # as if read in this session
-        merkel = [(t, n) for t, n in {(e.type, e.canonical) for e in hub.entities.entities} if "Merkel" in n]
+        merkel = [(t, n) for t, n in {(e.type, e.canonical) for e in hub.entities} if "Merkel" in n]
         assert merkel, "the recognizer found Merkel"
         kind, name = merkel[0]
-        named = {a.title for a in hub.collection if a.id in next(
-            e.articles for e in hub.entities.entities if (e.type, e.canonical) == (kind, name))}
+        named = {a.title for a in hub.collection if a.id in hub.index.entity_articles(kind, name)}
         assert named == {"Merkel in Rom", "Merkel und der Haushalt", "Haushalt beschlossen", "Merkel reist nach Paris"}
 
         hub.filter_by_entity(kind, name)
@@ -95,7 +94,7 @@ async def test_a_search_typed_while_a_name_filter_is_on_searches_inside_it_not_c
     app = NewsReaderApp([str(folder)])
     async with app.run_test(size=(140, 40)) as pilot:
         hub = await ready(app, pilot)
-        kind, name = next((e.type, e.canonical) for e in hub.entities.entities if "Merkel" in e.canonical)
+        kind, name = next((e.type, e.canonical) for e in hub.entities if "Merkel" in e.canonical)
         hub.filter_by_entity(kind, name)
         await _searched(app, pilot, hub, "haushalt")
         assert _titles(hub) == {"Merkel und der Haushalt", "Haushalt beschlossen", "Merkel reist nach Paris"}

@@ -135,7 +135,7 @@ async def test_h05_read_only_data_and_cache_folders_open_the_reader_and_b_says_n
         async with app.run_test(size=(140, 40)) as pilot:
             hub = await ready(app, pilot)
             assert list(hub.marks) == ["00000000deadbeef"]  # read without a single write
-            assert len(hub.articles) == 4 and hub.entities.entities  # names found, with no cache to keep them
+            assert len(hub.articles) == 4 and hub.entities  # names found, with no cache to keep them
             before = len(notices)
             await press_and_wait(app, pilot, "b")
             assert app.is_running

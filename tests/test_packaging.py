@@ -81,7 +81,7 @@ async def main():
         view = app.screen.query_one(ArticleView)
         print(newsreader.__file__)
         ents = app.screen.entities
-        print(len(app.screen.articles), view.article is not None, bool(ents and ents.entities))
+        print(len(app.screen.articles), view.article is not None, bool(ents))
 asyncio.run(main())
 """
     run = subprocess.run([py, "-c", script], cwd=outside, env=env, capture_output=True, text=True)

@@ -33,9 +33,9 @@ class ReaderCommands(Provider):
         hub = self._hub()
         if hub is None or hub.entities is None:
             return []
-        return [(f"Jump to entity: {e.canonical} ({e.type}, {len(e.articles)} articles)",
+        return [(f"Jump to entity: {e.canonical} ({e.type}, {e.article_count} articles)",
                  partial(hub.filter_by_entity, e.type, e.canonical), "Show every article that mentions it")
-                for e in hub.entities.entities]
+                for e in hub.entities]
 
     def _articles(self):
         hub = self._hub()

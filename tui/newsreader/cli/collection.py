@@ -47,26 +47,18 @@ def recognizer(spec: str | None):
     return found
 
 
-def analyse(articles, spec: str | None):
-    from newsreader.core.ner.collection import analyse as analyse_collection
-    from newsreader.core.ner.collection import default_cache
-
-    result = analyse_collection(articles, recognizer(spec), default_cache())
-    for notice in result.notices:
-        say(notice)
-    return result
-
-
-def open_index(paths: list[str], ner: str | None, quiet: bool = False):
-    """The search index of ``paths``, refreshed, its new articles' entities recognised; and the
-    refresh's report."""
+def open_index(paths: list[str], ner: str | None, quiet: bool = False, names: bool = False):
+    """The search index of ``paths``, refreshed, its new articles' entities recognised and the
+    collection's entities resolved; and the refresh's report. ``names``: the caller shows names,
+    so the recognizer is loaded even when nothing is new (names found by another version of it
+    are found again)."""
     from newsreader.core.ner.collection import default_cache
     from newsreader.core.search.index import SearchIndex, default_index_path
 
     index = SearchIndex(default_index_path(paths), on_notice=say)  # a rebuild or a wait is said at once
     report = index.refresh(paths, progress=None if quiet else progress_bar("indexing"))
     report_skipped(report)
-    if index.pending_entities():
+    if names or index.pending_entities() or not index.names_resolved():
         index.recognize_pending(recognizer(ner), default_cache(on_notice=say),
                                 progress=None if quiet else progress_bar("entities"))
     return index, report

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from newsreader.cli.collection import add_ner_option, analyse, paths_or_seeds, report_skipped
+from newsreader.cli.collection import add_ner_option, open_index, paths_or_seeds
 from newsreader.cli.output import Parser, json_line, write
 from newsreader.cli.subcommand import Subcommand
 
@@ -20,21 +20,21 @@ def parser(prog: str) -> Parser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from newsreader.core.loader import load_paths
-
-    result = load_paths(paths_or_seeds(args.paths))
-    report_skipped(result)
-    ents = analyse(result.articles, args.ner)
-    for ent in ents.entities:
+    """From the collection's index (files parsed and names found only when new or changed)."""
+    index, _report = open_index(paths_or_seeds(args.paths), args.ner, quiet=True, names=True)
+    for ent in index.entities():
         if args.type and ent.type != args.type:
             continue
+        aliases = index.entity_aliases(ent.id)
         if args.json:
-            write(json_line(ent.to_json()))
+            write(json_line({"canonical": ent.canonical, "type": ent.type, "aliases": sorted(aliases),
+                             "articles": index.entity_article_ids(ent.id), "article_count": ent.article_count,
+                             "mentions": ent.mentions}))
         else:
-            aliases = ", ".join(a for a in sorted(ent.aliases) if a != ent.canonical)
-            write(f"{ent.type:<4} {ent.canonical:<40} {len(ent.articles):>4} articles {ent.mentions:>5} mentions"
-                  + (f"  ({aliases})" if aliases else ""))
-    return 0 if result.articles else 1
+            others = ", ".join(a for a in sorted(aliases) if a != ent.canonical)
+            write(f"{ent.type:<4} {ent.canonical:<40} {ent.article_count:>4} articles {ent.mentions:>5} mentions"
+                  + (f"  ({others})" if others else ""))
+    return 0 if len(index) else 1
 
 
 COMMAND = Subcommand("entities", "[PATH…] [--json]",

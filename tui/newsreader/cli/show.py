@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from newsreader.cli.collection import add_ner_option, analyse, paths_or_seeds, report_skipped, with_id
+from newsreader.cli.collection import add_ner_option, open_index, paths_or_seeds, with_id
 from newsreader.cli.output import Parser, json_line, say, write
 from newsreader.cli.subcommand import Subcommand
 
@@ -20,28 +20,27 @@ def parser(prog: str) -> Parser:
 
 
 def run(args: argparse.Namespace) -> int:
+    """From the collection's index (files parsed and names found only when new or changed)."""
     from pathlib import Path
-
-    from newsreader.core.loader import load_paths
 
     is_file = Path(args.target).exists()
     paths = [args.target, *args.paths] if is_file else paths_or_seeds(args.paths)
-    result = load_paths(paths)
-    report_skipped(result)
+    index, _report = open_index(paths, args.ner, quiet=True, names=True)
+    articles = index.articles(bodies=False)
     if is_file:
         target = str(Path(args.target))
-        matches = [a for a in result.articles if any(Path(p) == Path(target) or p.startswith(target.rstrip("/") + "/")
-                                                     for p in a.paths)]
+        matches = [a for a in articles if any(Path(p) == Path(target) or p.startswith(target.rstrip("/") + "/")
+                                              for p in a.paths)]
     else:
-        matches = with_id(result.articles, args.target)
+        matches = with_id(articles, args.target)
     if not matches:
         say(f"no article {args.target!r} (an id from `newsreader list --json`, or a file)")
         return 1
-    ents = analyse(result.articles, args.ner)
-    from newsreader.core.ner.collection import mention_json
+    from newsreader.core.ner.collection import ArticleEntities, mention_json
 
     for article in matches:
-        found = ents.by_article[article.id]
+        index.fill(article)
+        found = index.article_names(article.id) or ArticleEntities()
         if args.json:
             data = article.to_json() | {"body": article.body,
                                         "entities": [mention_json(m) for m in found.body],

@@ -38,7 +38,8 @@ from newsreader.widgets.status_line import StatusLine
 if TYPE_CHECKING:  # imported in the workers or when first used: not on the way to the first paint
     from newsreader.core.bookmarks import Bookmark, MarkChange
     from newsreader.core.discover import Skipped
-    from newsreader.core.ner.collection import ArticleEntities, CollectionEntities
+    from newsreader.core.ner.collection import ArticleEntities
+    from newsreader.core.search.names import StoredEntity
     from newsreader.core.search.index import SearchIndex, SearchResult
 
 READ_AFTER_SECONDS = 3.0  # a module global, read when the timer is set: tests patch it
@@ -110,7 +111,9 @@ class MainScreen(Screen[None]):
 
     @dataclass
     class EntitiesReady(Message):
-        result: CollectionEntities
+        """The collection's names are all found and resolved: its entities, most widespread first."""
+
+        entities: list[StoredEntity]
         notices: list[str]
 
     @dataclass
@@ -156,8 +159,9 @@ class MainScreen(Screen[None]):
 
     collection: var[list[Article]] = var(list, always_update=True)  # everything, sorted
     articles: var[list[Article]] = var(list, always_update=True)    # what the list shows
-    current: var[Article | None] = var(None)       # under the list's cursor
-    reading: var[Article | None] = var(None)       # in the reader: ``current``, a frame later
+    # an article listed again is another object equal to the last: it replaces it (always_update)
+    current: var[Article | None] = var(None, always_update=True)  # under the list's cursor
+    reading: var[Article | None] = var(None, always_update=True)  # in the reader: ``current``, a frame later
     reading_names: var[ArticleEntities | None] = var(None)  # the names found in it
     view: var[View] = var(View, always_update=True, bindings=True)  # the filters, in the order added
     newest_first: var[bool] = var(True)
@@ -167,7 +171,7 @@ class MainScreen(Screen[None]):
     unread: var[int] = var(0, bindings=True)       # the collection's articles not in ``read``
     skipped: var[list[Skipped]] = var(list, bindings=True)
     listed_final: var[bool] = var(False)           # every file has been checked
-    entities: var[CollectionEntities | None] = var(None, bindings=True)  # once names are found
+    entities: var[list[StoredEntity] | None] = var(None, bindings=True)  # once every name is found
     progress: var[tuple[str, int, int, str] | None] = var(None)  # stage, done, total, time left
     hidden: var[frozenset[str]] = var(frozenset)   # name types the reader does not highlight
     terms: var[frozenset[str]] = var(frozenset)    # the search's words, highlighted in the reader
@@ -325,9 +329,9 @@ class MainScreen(Screen[None]):
                 self.post_message(self.Progress(stage, done, total))
             return report
 
-        last_listing = [time.monotonic()]
+        last_listing = [-1e9]
 
-        def list_so_far() -> None:  # a first build of a big collection shows what it has every 2 s
+        def list_so_far() -> None:  # a first build lists its first files at once, then every 2 s
             check()
             if time.monotonic() - last_listing[0] > 2.0:
                 last_listing[0] = time.monotonic()
@@ -339,7 +343,7 @@ class MainScreen(Screen[None]):
         self.post_message(self.SearchReady(index))
 
         from newsreader.core.ner import get_recognizer
-        from newsreader.core.ner.collection import analyse, default_cache
+        from newsreader.core.ner.collection import default_cache
 
         check()
         spec = self.ner or self.app.config.ner  # the config the app loaded (and reported) once
@@ -358,14 +362,14 @@ class MainScreen(Screen[None]):
 
             recognizer = ProcessRecognizer(recognizer, spec)
             self._name_finder = recognizer  # quitting ends it at once (on_unmount)
-        try:
+        try:  # stored in the index as they come (the panel shows them); resolved at the end
             index.recognize_pending(recognizer, cache, progress=progress("Finding names"))
-            check()
-            result = analyse(index.articles(bodies=True), recognizer, cache, progress=lambda _done, _total: check())
         finally:
             self._name_finder = None
             getattr(recognizer, "close", lambda: None)()
-        self.post_message(self.EntitiesReady(result, ([message] if message else []) + unkept + result.notices))
+        check()
+        self.post_message(self.EntitiesReady(index.entities(), ([message] if message else []) + unkept))
+        index.optimize()  # after a large build (searches go on meanwhile)
 
     @work(thread=True, group="store", exit_on_error=False)
     def load_marks_and_reading(self) -> None:
@@ -471,6 +475,8 @@ class MainScreen(Screen[None]):
             self._stage = (message.stage, now, message.done)  # when the stage started, and where
         done, total = message.done, message.total
         self.progress = (message.stage, done, total, self._time_left(done, total)) if done < total else None
+        if self.reading is not None and self.reading_names is None and message.stage == "Finding names":
+            self.reading_names = self._names_of(self.reading)  # the article's names may be in by now
 
     def _time_left(self, done: int, total: int) -> str:
         """About how long the stage still takes, from its pace so far ("" until that is known)."""
@@ -495,7 +501,7 @@ class MainScreen(Screen[None]):
 
     @on(EntitiesReady)
     def _entities_ready(self, message: EntitiesReady) -> None:
-        self.entities = message.result
+        self.entities = message.entities
         for notice in message.notices:
             self.notify(visible(notice), severity="warning", markup=False, timeout=8)
         self.reading_names = self._names_of(self.reading)
@@ -597,7 +603,9 @@ class MainScreen(Screen[None]):
 
     @on(ArticleList.Highlighted)
     def _highlighted(self, message: ArticleList.Highlighted) -> None:
-        self.current = self.by_id.get(message.article_id)
+        article = self.by_id.get(message.article_id)
+        if article is not self.current:  # the list's cursor put back on the article it shows
+            self.current = article
 
     @on(EntityPanel.Chosen)
     def _entity_chosen(self, message: EntityPanel.Chosen) -> None:
@@ -657,17 +665,15 @@ class MainScreen(Screen[None]):
         return (found.type, found.name) if isinstance(found, NameFilter) else None
 
     def _entity_article_ids(self, kind: str, name: str) -> set[str]:
-        if self.entities is None:
+        if self._store_index is None:
             return set()
-        for ent in self.entities.entities:
-            if ent.type == kind and ent.canonical == name:
-                return set(ent.articles)
-        return set()
+        return set(self._store_index.entity_articles(kind, name))
 
     def _names_of(self, article: Article | None) -> ArticleEntities | None:
-        if self.entities is None or article is None:
+        """The names found in ``article`` so far (stored in the index as they are found)."""
+        if self._store_index is None or article is None:
             return None
-        return self.entities.by_article.get(article.id)
+        return self._store_index.article_names(article.id)
 
     def watch_newest_first(self, newest_first: bool) -> None:
         self._resorting = True  # the reader stays on its article, even at the top of the list

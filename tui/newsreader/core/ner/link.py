@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
@@ -109,75 +109,84 @@ class Entity:
                 "mentions": self.mentions}
 
 
+Group = tuple[str, str]  # (type, name_key of an article-level name)
+
+
+def resolve(groups: Mapping[Group, Counter]) -> tuple[dict[Group, Group], dict[Group, str]]:
+    """Which groups are one entity, and its name. ``groups`` maps each (type, folded key) of the
+    collection's article-level names to how often each spelling was the name. Returns each
+    group's root (the groups of one entity share it) and each root's canonical spelling.
+
+    One entity: keys of one type that are spelling variants (``same_name``), a genitive key and
+    its base (``putins`` and ``putin``: in an article that has only the genitive, nothing said
+    which it was), a lone surname and the one multi-word person of the collection it ends. The
+    canonical name is the most frequent multi-word spelling, else the most frequent spelling.
+    Works on the groups only: the cost does not grow with the number of mentions."""
+    parent = {k: k for k in groups}
+
+    def find(k):
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    # near-equal spellings: compare only names of one type, word count and first letter
+    blocks: dict[tuple, list[Group]] = defaultdict(list)
+    for kind, key in groups:
+        blocks[(kind, len(key.split()), key[:1])].append((kind, key))
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        keys = [k for _, k in members]
+        for i, a in enumerate(members):
+            budget = 2 * (len(a[1].split()))
+            # rapidfuzz finds the candidates in C; the word-by-word rule decides
+            for _, _, j in process.extract(a[1], keys, scorer=Levenshtein.distance, score_cutoff=budget,
+                                           limit=None):
+                b = members[j]
+                if j > i and find(a) != find(b) and _same_words(a[1].split(), b[1].split()):
+                    parent[find(b)] = find(a)
+    for kind, key in groups:  # a genitive whose base is a name of the collection
+        if key.endswith("s") and len(key) > 3 and (kind, key[:-1]) in parent:
+            parent[find((kind, key))] = find((kind, key[:-1]))
+    # a lone surname joins the one multi-word person of the collection it ends
+    last_words: dict[str, set] = defaultdict(set)
+    for kind, key in groups:
+        if kind == "PER" and " " in key:
+            last_words[key.split()[-1]].add(find((kind, key)))
+    for kind, key in groups:
+        if kind == "PER" and " " not in key and len(last_words.get(key, ())) == 1:
+            parent[find((kind, key))] = next(iter(last_words[key]))
+    merged: dict[Group, Counter] = defaultdict(Counter)
+    for k, counts in groups.items():
+        merged[find(k)].update(counts)
+    canonical = {root: max(counts.items(), key=lambda kv: (" " in kv[0], kv[1], len(kv[0]), kv[0]))[0]
+                 for root, counts in merged.items()}
+    return {k: find(k) for k in groups}, canonical
+
+
 class EntityIndex:
-    """The collection's entities. Feed it every article's mentions, then ``build()``."""
+    """The collection's entities, in memory. Feed it every article's mentions, then ``build()``.
+    Each article is linked on its own (``link_article``), then the collection's names are
+    resolved (``resolve``): as the collection's index stores them (``core.search.names``)."""
 
     def __init__(self, is_known: Callable[[str, str], bool] | None = None):
         self._is_known = is_known
         self._per_article: dict[str, list[LinkedMention]] = {}
 
     def add(self, article_id: str, mentions: Iterable[Mention]) -> None:
-        self._per_article[article_id] = list(mentions)  # type: ignore[assignment]
+        self._per_article[article_id] = link_article(mentions, self._is_known)
 
     def build(self) -> list[Entity]:
-        corpus_names = {_SPACES.sub(" ", m.text) for ms in self._per_article.values() for m in ms}
-        corpus_names |= {n.split()[-1] for n in corpus_names if " " in n}
-
-        def known(base: str, form: str) -> bool:
-            return base in corpus_names or bool(self._is_known and self._is_known(base, form))
-
-        for aid, mentions in list(self._per_article.items()):
-            self._per_article[aid] = link_article(mentions, known)  # type: ignore[arg-type]
-        # group article-level names by type and folded key
-        groups: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        groups: dict[Group, Counter] = defaultdict(Counter)
         for linked in self._per_article.values():
             for lm in linked:
                 groups[(lm.mention.type, name_key(lm.base))][lm.base] += 1
-        parent = {k: k for k in groups}
-
-        def find(k):
-            while parent[k] != k:
-                parent[k] = parent[parent[k]]
-                k = parent[k]
-            return k
-
-        # near-equal spellings: compare only names of one type, word count and first letter
-        blocks: dict[tuple, list[tuple[str, str]]] = defaultdict(list)
-        for kind, key in groups:
-            words = key.split()
-            blocks[(kind, len(words), key[:1])].append((kind, key))
-        for members in blocks.values():
-            if len(members) < 2:
-                continue
-            keys = [k for _, k in members]
-            for i, a in enumerate(members):
-                budget = 2 * (len(a[1].split()))
-                # rapidfuzz finds the candidates in C; the word-by-word rule decides
-                for _, _, j in process.extract(a[1], keys, scorer=Levenshtein.distance, score_cutoff=budget,
-                                               limit=None):
-                    b = members[j]
-                    if j > i and find(a) != find(b) and _same_words(a[1].split(), b[1].split()):
-                        parent[find(b)] = find(a)
-        # a lone surname joins the one multi-word person of the collection it ends
-        last_words: dict[str, set] = defaultdict(set)
-        for kind, key in groups:
-            if kind == "PER" and " " in key:
-                last_words[key.split()[-1]].add(find((kind, key)))
-        for kind, key in groups:
-            if kind == "PER" and " " not in key and len(last_words.get(key, ())) == 1:
-                parent[find((kind, key))] = next(iter(last_words[key]))
-        merged: dict[tuple, Counter] = defaultdict(Counter)
-        for k, counts in groups.items():
-            merged[find(k)].update(counts)
-        canonical = {}
-        for root, counts in merged.items():
-            # the most frequent multi-word spelling, else the most frequent spelling
-            best = max(counts.items(), key=lambda kv: (" " in kv[0], kv[1], len(kv[0]), kv[0]))[0]
-            canonical[root] = best
-        entities: dict[tuple, Entity] = {}
+        root_of, canonical = resolve(groups)
+        entities: dict[Group, Entity] = {}
         for aid, linked in self._per_article.items():
             for lm in linked:
-                root = find((lm.mention.type, name_key(lm.base)))
+                root = root_of[(lm.mention.type, name_key(lm.base))]
                 lm.canonical = canonical[root]
                 ent = entities.setdefault(root, Entity(canonical[root], lm.mention.type))
                 ent.aliases[lm.mention.text] += 1
@@ -186,4 +195,4 @@ class EntityIndex:
         return sorted(entities.values(), key=lambda e: (-len(e.articles), -e.mentions, e.canonical))
 
     def linked(self, article_id: str) -> list[LinkedMention]:
-        return self._per_article.get(article_id, [])  # type: ignore[return-value]
+        return self._per_article.get(article_id, [])

@@ -54,7 +54,9 @@ def _folded_piece(text: str) -> str:
     return folded if folded.isascii() else " ".join(map(_unaccented, folded.split(" ")))
 
 
-_HYPHENATED = re.compile(r"[^\W\d_]{2,}(?:-[^\W\d_]{2,})+")
+# a compound starts where a run of letters starts: without the look-behind the engine tried a
+# match at every letter of every word (a match found later in a run is found at its start too)
+_HYPHENATED = re.compile(r"(?<![^\W\d_])[^\W\d_]{2,}(?:-[^\W\d_]{2,})+")
 
 
 def index_text(text: str) -> str:

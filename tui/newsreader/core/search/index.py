@@ -62,12 +62,13 @@ from newsreader.core.article import Article, ArticleDate, ner_texts, pieces, sor
 from newsreader.core.dbfile import (BUSY_TIMEOUT, POLL, NotOurs, is_damage, move_aside, reason,
                                     retry_busy)
 from newsreader.core.discover import Skipped, discover_stat
+from newsreader.core.search import names as stored_names
 from newsreader.core.search.fold import WORD, find_terms, folded_text, index_text, max_edits
 
 if TYPE_CHECKING:  # the query parser loads with the first search: listing articles needs none of it
     from newsreader.core.search.query import Query, Term
 
-SCHEMA = 5
+SCHEMA = 6
 COLUMNS = ("title", "body", "source")                    # fts
 NAME_COLUMNS = ("per", "loc", "org", "misc", "extra")    # names
 TEXT_COLUMNS = "{title body}"
@@ -85,9 +86,11 @@ MIN_PREFIX = 3          # a word being typed completes from its third letter on
 MAX_FUZZY = 12
 SNIPPET_CHARS = 180
 SNIPPET_BYTES = 100_000  # a snippet is taken from this much of the start of a text
+FIRST_BATCH = 50  # files in the first write of a refresh
+OPTIMIZE_AFTER = 1000  # articles added or gone since the last optimize (see SearchIndex.optimize)
 BATCH_CHARS = 32 * 2**20  # a batch of files is written when its texts reach this size
 ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
-TABLES = {"files", "docs", "bodies", "fts", "names", "holds"}
+TABLES = {"files", "docs", "bodies", "fts", "names", "holds"} | stored_names.TABLES
 _SHADOWS = ("fts_", "names_")  # FTS5 keeps its data in tables named after it (fts_data, …); and names_vocab
 # run with NULLs these do nothing (see _run_large)
 _INSERT_FTS = f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) SELECT ?1, ?2, ?3, ?4 WHERE ?1 IS NOT NULL"
@@ -102,7 +105,7 @@ _CREATE = (
     "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,"
     " ids TEXT NOT NULL, reason TEXT)",
     "CREATE TABLE IF NOT EXISTS docs (rowid INTEGER PRIMARY KEY, article_id TEXT UNIQUE NOT NULL,"
-    " date TEXT, meta BLOB NOT NULL, ents TEXT)",
+    " date TEXT, meta BLOB NOT NULL, ents BLOB, nsig BLOB)",
     "CREATE TABLE IF NOT EXISTS bodies (rowid INTEGER PRIMARY KEY, body TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS docs_date ON docs(date)",
     "CREATE TABLE IF NOT EXISTS holds (article_id TEXT NOT NULL, path TEXT NOT NULL)",
@@ -112,6 +115,7 @@ _CREATE = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS vocab USING fts5vocab(fts, 'row')",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS names USING fts5({', '.join(NAME_COLUMNS)}, {_TOKENIZE})",
     "CREATE VIRTUAL TABLE IF NOT EXISTS names_vocab USING fts5vocab(names, 'col')",
+    *stored_names.SCHEMA,
     f"PRAGMA user_version = {SCHEMA}",
 )
 
@@ -253,15 +257,6 @@ def _unpack(blob: bytes, body: str, lazy: bool = False) -> Article:
                    date=ArticleDate(datetime.fromisoformat(date[0]), date[1], date[2]) if date else None,
                    source=source, author=author, url=url, kicker=kicker, redecoded=redecoded,
                    boilerplate=boilerplate, notices=notices, lazy=lazy)
-
-
-def _names(stored: str | None) -> dict[str, list[str]]:
-    """Entity names as stored in ``docs.ents``; ValueError when damaged."""
-    names = json.loads(stored) if stored else {}
-    if not (type(names) is dict and all(k in ENTITY_TYPES and type(v) is list and all(type(n) is str for n in v)
-                                        for k, v in names.items())):
-        raise ValueError("an article's stored names are not in the form newsreader writes")
-    return names
 
 
 def _run_large(db: sqlite3.Connection, sql: str, args: tuple) -> None:
@@ -415,6 +410,8 @@ class SearchIndex:
         try:
             if self._complete(db):
                 return db
+            if not self._tables(db):  # a new file: the space FTS5's merges free can be given back
+                db.execute("PRAGMA auto_vacuum = INCREMENTAL")
             db.execute("PRAGMA journal_mode = WAL")  # outside a transaction; kept in the file
             db.execute("BEGIN IMMEDIATE")
             if not self._complete(db):
@@ -478,6 +475,31 @@ class SearchIndex:
             raise
         finally:
             self.lock.release()
+
+    @contextlib.contextmanager
+    def _long_write(self):
+        """A write transaction that may take seconds: on a connection of its own, so the thread
+        lock stays free and the UI thread goes on reading (SQLite's WAL shows it the index as it
+        was until the commit). An in-memory index has one connection: the usual :meth:`_write`."""
+        if self.path is None:
+            with self._write() as db:
+                yield db
+            return
+        db = self._connect(self.path)
+        try:
+            def begin() -> None:
+                db.execute("BEGIN IMMEDIATE")
+
+            retry_busy(begin, self.busy_timeout, self._say_busy)
+            try:
+                yield db
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        finally:
+            db.close()
 
     def _begin(self) -> None:
         self.lock.acquire()
@@ -550,7 +572,8 @@ class SearchIndex:
             report.parsed += 1
             parsed.append((key, mtime, size, articles, why))
             chars += sum(len(a.body) for a in articles)
-            if len(parsed) >= batch or chars >= BATCH_CHARS or n == len(todo):
+            # the first batch is small: a reader lists what it has after its first few files
+            if len(parsed) >= (batch if written else min(batch, FIRST_BATCH)) or chars >= BATCH_CHARS or n == len(todo):
                 report.added_articles += self._store(parsed, written)
                 parsed, chars = [], 0
                 if on_batch is not None:
@@ -608,6 +631,9 @@ class SearchIndex:
             return 0
         if same_text:  # other metadata: the index entry changes only with the title or the source
             old = _unpack(old_meta, "")
+            if old.title != a.title:  # the names' offsets in the title are out of date: found again
+                stored_names.remove(db, rowid)
+                db.execute("DELETE FROM names WHERE rowid = ?", (rowid,))
             if (old.title, folded_text(old.source or "")) != (a.title, folded_text(a.source or "")):
                 body = index_text(a.body)
                 a.body = ""
@@ -622,8 +648,9 @@ class SearchIndex:
         _run_large(db, _DELETE_FTS, (rowid, *_fts_values(_unpack(old_meta, old_body))))
         del old_body
         _write_text(db, rowid, a.body, new=False)
+        stored_names.remove(db, rowid)
         db.execute("DELETE FROM names WHERE rowid = ?", (rowid,))
-        db.execute("UPDATE docs SET date = ?, meta = ?, ents = NULL WHERE rowid = ?", (date, meta, rowid))
+        db.execute("UPDATE docs SET date = ?, meta = ?, nsig = NULL WHERE rowid = ?", (date, meta, rowid))
         values = _fts_values(a)
         a.body = ""
         _run_large(db, _INSERT_FTS, (rowid, *values))
@@ -637,12 +664,15 @@ class SearchIndex:
     @_recovering
     def recognize_pending(self, recognizer, entity_cache=None, progress: Progress | None = None,
                           batch: int = 50) -> int:
-        """Run the recognizer on articles that have no entity names yet and index the names
-        (``per:``, ``loc:``, ``org:``, ``misc:``, and plain words): one ``names`` row each; the
-        text's own index entry is not touched. Returns how many articles were done."""
+        """Find the names of the articles that have none yet and store them (``names.add``: the
+        article's mentions and its share of the collection's groups; its search row from its own
+        names until they are resolved), then resolve the collection's entities
+        (:meth:`resolve_names`). A recognizer of another version than the stored names' has them
+        all found again, once. Returns how many articles were done."""
         from newsreader.core.article import MAX_NER_CHARS
 
         self._names_from = (recognizer, entity_cache)
+        self._check_recognizer(getattr(recognizer, "version", "") if recognizer is not None else "")
         with self.lock:
             (total,) = self.db.execute("SELECT count(*) FROM docs WHERE ents IS NULL").fetchone()
         done = 0
@@ -659,12 +689,9 @@ class SearchIndex:
                 for (rowid, _, _), a in zip(rows, articles):
                     if db.execute("SELECT 1 FROM docs WHERE rowid = ? AND ents IS NULL", (rowid,)).fetchone() is None:
                         continue  # another process has done it
-                    names, extra = found.get(a.id, ({}, []))
-                    db.execute("DELETE FROM names WHERE rowid = ?", (rowid,))  # none is kept without ents
-                    if names:
-                        db.execute(_INSERT_NAMES, (rowid, *_name_values(names, extra)))
-                    db.execute("UPDATE docs SET ents = ? WHERE rowid = ?",
-                               (json.dumps(names, ensure_ascii=False), rowid))
+                    title, body, extra, own = found.get(a.id, ([], [], [], {}))
+                    stored_names.add(db, rowid, title, body, extra)
+                    self._write_names(db, rowid, own, extra)
             done += len(rows)
             del rows, articles
             if progress:
@@ -672,12 +699,72 @@ class SearchIndex:
         if done:
             with self.lock:
                 self._invalidate_vocabulary()
+        self.resolve_names()
         return done
 
+    def _check_recognizer(self, version: str) -> None:
+        with self.lock:
+            if stored_names.recognizer_version(self.db) == version:
+                return
+        with self._write() as db:
+            stored = stored_names.recognizer_version(db)  # again: another process may have seen to it
+            if stored != version:
+                if stored is not None:
+                    stored_names.forget_all(db)
+                stored_names.set_recognizer_version(db, version)
+        with self.lock:
+            self._invalidate_vocabulary()
+
+    @staticmethod
+    def _write_names(db: sqlite3.Connection, rowid: int, names: dict[str, list[str]], extra: list[str]) -> None:
+        db.execute("DELETE FROM names WHERE rowid = ?", (rowid,))  # none is kept without ents
+        if names:
+            db.execute(_INSERT_NAMES, (rowid, *_name_values(names, extra)))
+
+    @_recovering
+    def optimize(self) -> bool:
+        """Merge the search tables' segments into one (FTS5's ``optimize``) and give the space
+        back to the file system, when at least :data:`OPTIMIZE_AFTER` articles came or went since
+        the last time: a large build leaves many segments, which every search reads and which take
+        room. Run after the names are in (it takes a few seconds for 10,000 articles, on a
+        connection of its own: searches go on meanwhile). Returns whether it ran."""
+        with self.lock:
+            (docs,) = self.db.execute("SELECT count(*) FROM docs").fetchone()
+            last = int(stored_names.get_info(self.db, "optimized") or 0)
+        if abs(docs - last) < OPTIMIZE_AFTER:
+            return False
+        with self._long_write() as db:
+            db.execute("INSERT INTO fts (fts) VALUES ('optimize')")
+            db.execute("INSERT INTO names (names) VALUES ('optimize')")
+            db.execute("PRAGMA incremental_vacuum")  # the pages the merge freed (an older file keeps them)
+            stored_names.set_info(db, "optimized", str(docs))
+        if self.path is not None:  # and the write-ahead log back into the file
+            db = self._connect(self.path)
+            try:
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                db.close()
+        return True
+
+    @_recovering
+    def resolve_names(self) -> int:
+        """Resolve the collection's entities if its names changed since they last were, and
+        rewrite the search row of each article whose entities' spellings changed (every spelling
+        of an entity is in the row of each article that has it). Returns how many rows changed."""
+        with self.lock:
+            if stored_names.resolved(self.db):
+                return 0
+        with self._long_write() as db:
+            changed = stored_names.resolve(db, lambda rowid, names, extra: self._write_names(db, rowid, names, extra))
+        with self.lock:
+            self._invalidate_vocabulary()
+        return changed
+
     def _entities(self, articles: list[Article], recognizer,
-                  entity_cache) -> dict[str, tuple[dict[str, list[str]], list[str]]]:
-        """Each article's names by kind, and the folded names its text does not contain as
-        written (see ``names.extra``): the base forms, and a mention that is not whole words."""
+                  entity_cache) -> dict[str, tuple[list, list, list[str], dict[str, list[str]]]]:
+        """Each article's linked mentions (title, text), the folded names its text does not
+        contain as written (see ``names.extra``), and its own names by kind (the forms and base
+        names of its mentions)."""
         if recognizer is None or not articles:
             return {}
         from newsreader.core.ner.cache import EntityCache, recognize_all
@@ -692,11 +779,13 @@ class SearchIndex:
         out = {}
         for n, a in enumerate(articles):
             seen = {folded_text(m.text) for i in (2 * n, 2 * n + 1) for m in found[i] if _written(texts[i], m)}
+            linked = link_article(found[2 * n] + found[2 * n + 1], known)
             names: dict[str, set[str]] = {}
-            for lm in link_article(found[2 * n] + found[2 * n + 1], known):
+            for lm in linked:
                 names.setdefault(lm.mention.type, set()).update({lm.mention.text, lm.base})
             extra = {f for v in names.values() for f in map(folded_text, v)} - seen - {""}
-            out[a.id] = ({k: sorted(v) for k, v in names.items()}, sorted(extra))
+            k = len(found[2 * n])
+            out[a.id] = (linked[:k], linked[k:], sorted(extra), {kind: sorted(v) for kind, v in names.items()})
         return out
 
     def _drop_orphans(self) -> int:
@@ -713,6 +802,7 @@ class SearchIndex:
                 del body
                 _run_large(db, _DELETE_FTS, (rowid, *values))
                 del values
+                stored_names.remove(db, rowid)
                 db.execute("DELETE FROM names WHERE rowid = ?", (rowid,))
                 db.execute("DELETE FROM docs WHERE rowid = ?", (rowid,))
                 db.execute("DELETE FROM bodies WHERE rowid = ?", (rowid,))
@@ -775,9 +865,45 @@ class SearchIndex:
 
     @_recovering
     @_locked
-    def entity_names(self, article_id: str) -> dict[str, list[str]]:
-        row = self.db.execute("SELECT ents FROM docs WHERE article_id = ?", (article_id,)).fetchone()
-        return _names(row[0]) if row else {}
+    def article_names(self, article_id: str):
+        """The names found in one article (``ArticleEntities``: mentions with their canonical
+        names), or None while they are still to be found."""
+        from newsreader.core.ner.collection import ArticleEntities
+
+        found = stored_names.article_entities(self.db, article_id)
+        return None if found is None else ArticleEntities(*found)
+
+    @_recovering
+    @_locked
+    def names_resolved(self) -> bool:
+        """Every article's names are found and the collection's entities are up to date."""
+        if self.db.execute("SELECT 1 FROM docs WHERE ents IS NULL LIMIT 1").fetchone() is not None:
+            return False
+        return stored_names.resolved(self.db)
+
+    @_recovering
+    @_locked
+    def entities(self) -> list[stored_names.StoredEntity]:
+        """The collection's entities, most widespread first."""
+        return stored_names.entity_list(self.db)
+
+    @_recovering
+    @_locked
+    def entity_articles(self, kind: str, canonical: str) -> list[str]:
+        """The ids of the articles that mention the entity of that type and name."""
+        eid = stored_names.find(self.db, kind, canonical)
+        return [] if eid is None else stored_names.articles_of(self.db, eid)
+
+    @_recovering
+    @_locked
+    def entity_article_ids(self, entity_id: int) -> list[str]:
+        return stored_names.articles_of(self.db, entity_id)
+
+    @_recovering
+    @_locked
+    def entity_aliases(self, entity_id: int):
+        """How often each spelling of the entity was written (a Counter)."""
+        return stored_names.aliases_of(self.db, entity_id)
 
     # --- vocabulary ---------------------------------------------------------------------------
 

@@ -1,0 +1,318 @@
+"""The names of a collection, stored in its index: found once, linked once, read by everyone.
+
+Per article (``docs.ents``, a marshal blob; NULL while its names are still to be found): its
+mentions as the recognizer found them (offsets into the title and into the text, type, text,
+confidence), the article-level name each stands for (``link_article``: a genitive is its base,
+a lone surname the one full name of the article that ends with it) and ``extra``, the folded
+names its text does not contain as written (the search's ``names.extra`` column).
+
+Across the collection:
+
+- ``groups``: one per type and folded article-level name (``link.name_key``), with the entity it
+  belongs to (``entity``, NULL until the names are resolved);
+- ``forms``: for each group, how often each spelling was the article-level name (``bases``: the
+  canonical name is chosen from these) and how often it was written so (``surfaces``: aliases);
+- ``group_docs``: which articles have a group, how many times;
+- ``entities``: the groups resolved into entities (``link.resolve``: spelling variants,
+  genitives, lone surnames), with their canonical name and counts.
+
+An article's names are added or taken away one article at a time (counts up and down, in the
+write transaction of the article itself); the entities are then resolved again over the groups,
+never over the mentions (``resolve``), and each article's row in the search's ``names`` table is
+rewritten when the spellings of its entities changed: it holds every spelling of every entity of
+the article, so ``per:"Wladimir Putin"`` finds each article the names panel lists under that name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the linker (and rapidfuzz) load when names are first stored or read
+    from newsreader.core.ner.link import LinkedMention
+
+ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
+BLOB_VERSION = 1
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS groups (id INTEGER PRIMARY KEY, type TEXT NOT NULL, key TEXT NOT NULL,"
+    " entity INTEGER, UNIQUE (type, key))",
+    "CREATE INDEX IF NOT EXISTS groups_entity ON groups(entity)",
+    "CREATE TABLE IF NOT EXISTS forms (grp INTEGER NOT NULL, text TEXT NOT NULL, bases INTEGER NOT NULL,"
+    " surfaces INTEGER NOT NULL, PRIMARY KEY (grp, text)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS group_docs (grp INTEGER NOT NULL, doc INTEGER NOT NULL, n INTEGER NOT NULL,"
+    " PRIMARY KEY (grp, doc)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS group_docs_doc ON group_docs(doc)",
+    "CREATE TABLE IF NOT EXISTS entities (id INTEGER PRIMARY KEY, type TEXT NOT NULL, canonical TEXT NOT NULL,"
+    " articles INTEGER NOT NULL, mentions INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS entities_name ON entities(type, canonical)",
+    "CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+TABLES = {"groups", "forms", "group_docs", "entities", "info"}
+
+
+@dataclass(frozen=True)
+class StoredEntity:
+    """One entity of the collection, as the entity list shows it (its articles: :func:`articles_of`)."""
+
+    id: int
+    type: str
+    canonical: str
+    article_count: int
+    mentions: int
+
+
+# --- one article's names ------------------------------------------------------------------------
+
+def pack(title: list[LinkedMention], body: list[LinkedMention], extra: Iterable[str]) -> bytes:
+    def rows(linked: list[LinkedMention]) -> list[tuple]:
+        return [(lm.mention.start, lm.mention.end, lm.mention.text, lm.mention.type, lm.mention.confidence,
+                 lm.base) for lm in linked]
+
+    return marshal.dumps((BLOB_VERSION, rows(title), rows(body), sorted(extra)))
+
+
+def unpack(blob: bytes) -> tuple[list[LinkedMention], list[LinkedMention], list[str]]:
+    """The article's mentions (title, text) and its extra names; ValueError when the blob is not
+    one newsreader wrote."""
+    try:
+        version, title, body, extra = marshal.loads(blob)
+    except (EOFError, ValueError, TypeError) as exc:
+        raise ValueError(f"an article's stored names cannot be read ({exc})") from None
+    if version != BLOB_VERSION or type(title) is not list or type(body) is not list or type(extra) is not list:
+        raise ValueError("an article's stored names are not in the form newsreader writes")
+
+    from newsreader.core.ner.link import LinkedMention
+    from newsreader.core.ner.types import Mention
+
+    def linked(rows: list) -> list[LinkedMention]:
+        out = []
+        for row in rows:
+            if not (type(row) is tuple and len(row) == 6 and type(row[0]) is int and type(row[1]) is int
+                    and type(row[2]) is str and row[3] in ENTITY_TYPES and type(row[5]) is str):
+                raise ValueError("an article's stored names are not in the form newsreader writes")
+            start, end, text, kind, confidence, base = row
+            out.append(LinkedMention(Mention(start, end, text, kind, confidence), base, base))
+        return out
+
+    if not all(type(x) is str for x in extra):
+        raise ValueError("an article's stored names are not in the form newsreader writes")
+    return linked(title), linked(body), extra
+
+
+def _group_counts(linked: Iterable[LinkedMention]) -> dict[tuple[str, str], tuple[int, Counter, Counter]]:
+    """(type, key) → (mentions, the base spellings, the written spellings) in one article."""
+    from newsreader.core.ner.link import name_key
+
+    out: dict[tuple[str, str], tuple[int, Counter, Counter]] = {}
+    for lm in linked:
+        g = (lm.mention.type, name_key(lm.base))
+        if not g[1]:
+            continue
+        n, bases, surfaces = out.get(g, (0, Counter(), Counter()))
+        bases[lm.base] += 1
+        surfaces[lm.mention.text] += 1
+        out[g] = (n + 1, bases, surfaces)
+    return out
+
+
+def add(db: sqlite3.Connection, rowid: int, title: list[LinkedMention], body: list[LinkedMention],
+        extra: Iterable[str]) -> None:
+    """Store an article's names (in the caller's write transaction): its blob and its share of
+    the groups. The entities are out of date until :func:`resolve`."""
+    db.execute("UPDATE docs SET ents = ? WHERE rowid = ?", (pack(title, body, extra), rowid))
+    for (kind, key), (n, bases, surfaces) in _group_counts(title + body).items():
+        db.execute("INSERT OR IGNORE INTO groups (type, key) VALUES (?, ?)", (kind, key))
+        (grp,) = db.execute("SELECT id FROM groups WHERE type = ? AND key = ?", (kind, key)).fetchone()
+        db.execute("INSERT INTO group_docs (grp, doc, n) VALUES (?, ?, ?)", (grp, rowid, n))
+        for text in set(bases) | set(surfaces):
+            db.execute("INSERT INTO forms (grp, text, bases, surfaces) VALUES (?, ?, ?, ?) ON CONFLICT (grp, text) "
+                       "DO UPDATE SET bases = bases + excluded.bases, surfaces = surfaces + excluded.surfaces",
+                       (grp, text, bases[text], surfaces[text]))
+    set_info(db, "resolved", "0")
+
+
+def remove(db: sqlite3.Connection, rowid: int) -> None:
+    """Take an article's names out of the groups (in the caller's write transaction); its blob
+    becomes NULL. A blob that cannot be read leaves counts that cannot be taken back: the groups
+    are then made again from every article (:func:`regroup`)."""
+    row = db.execute("SELECT ents FROM docs WHERE rowid = ?", (rowid,)).fetchone()
+    if row is None or row[0] is None:
+        return
+    db.execute("UPDATE docs SET ents = NULL WHERE rowid = ?", (rowid,))
+    try:
+        title, body, _ = unpack(row[0])
+    except ValueError:
+        regroup(db)
+        return
+    for (kind, key), (_, bases, surfaces) in _group_counts(title + body).items():
+        found = db.execute("SELECT id FROM groups WHERE type = ? AND key = ?", (kind, key)).fetchone()
+        if found is None:
+            continue
+        (grp,) = found
+        db.execute("DELETE FROM group_docs WHERE grp = ? AND doc = ?", (grp, rowid))
+        for text in set(bases) | set(surfaces):
+            db.execute("UPDATE forms SET bases = bases - ?, surfaces = surfaces - ? WHERE grp = ? AND text = ?",
+                       (bases[text], surfaces[text], grp, text))
+        db.execute("DELETE FROM forms WHERE grp = ? AND bases <= 0 AND surfaces <= 0", (grp,))
+        if db.execute("SELECT 1 FROM group_docs WHERE grp = ? LIMIT 1", (grp,)).fetchone() is None:
+            db.execute("DELETE FROM forms WHERE grp = ?", (grp,))
+            db.execute("DELETE FROM groups WHERE id = ?", (grp,))
+    set_info(db, "resolved", "0")
+
+
+def regroup(db: sqlite3.Connection) -> None:
+    """Make the groups again from every article's blob; an article whose blob cannot be read is
+    to be recognised again (NULL)."""
+    for table in ("groups", "forms", "group_docs", "entities"):
+        db.execute(f"DELETE FROM {table}")
+    for rowid, blob in db.execute("SELECT rowid, ents FROM docs WHERE ents IS NOT NULL").fetchall():
+        try:
+            title, body, extra = unpack(blob)
+        except ValueError:
+            db.execute("UPDATE docs SET ents = NULL WHERE rowid = ?", (rowid,))
+            continue
+        add(db, rowid, title, body, extra)
+    set_info(db, "resolved", "0")
+
+
+def forget_all(db: sqlite3.Connection) -> None:
+    """Every article's names are to be found again (another recognizer, say)."""
+    for table in ("groups", "forms", "group_docs", "entities"):
+        db.execute(f"DELETE FROM {table}")
+    db.execute("UPDATE docs SET ents = NULL")
+    db.execute("DELETE FROM names")
+    db.execute("UPDATE docs SET nsig = NULL")
+    set_info(db, "resolved", "0")
+
+
+# --- the collection's entities ------------------------------------------------------------------
+
+def resolved(db: sqlite3.Connection) -> bool:
+    return get_info(db, "resolved") != "0"
+
+
+def resolve(db: sqlite3.Connection, write_names: Callable[[int, dict[str, list[str]], list[str]], None],
+            check: Callable[[], None] = lambda: None) -> int:
+    """Resolve the groups into entities (in the caller's write transaction) and rewrite the
+    search's names row of every article whose entities' spellings changed (``write_names(rowid,
+    names by type, extra)``). Returns how many rows were rewritten. ``check`` is called between
+    the steps (it raises to stop)."""
+    from newsreader.core.ner.link import resolve as resolve_groups
+
+    groups = {gid: (kind, key) for gid, kind, key in db.execute("SELECT id, type, key FROM groups")}
+    bases: dict[int, Counter] = defaultdict(Counter)
+    spellings: dict[int, set[str]] = defaultdict(set)
+    for gid, text, n in db.execute("SELECT grp, text, bases FROM forms"):
+        if n > 0:
+            bases[gid][text] = n
+        spellings[gid].add(text)
+    check()
+    counts = {g: bases.get(gid) or Counter({g[1]: 1}) for gid, g in groups.items()}
+    root_of, canonical = resolve_groups(counts)
+    check()
+    entity_ids: dict[tuple[str, str], int] = {}
+    entity_of: dict[int, int] = {}
+    names_of: dict[int, tuple[str, set[str]]] = {}  # entity → (type, every spelling)
+    for gid, g in groups.items():
+        root = root_of[g]
+        eid = entity_ids.setdefault(root, len(entity_ids) + 1)
+        entity_of[gid] = eid
+        kind, names = names_of.setdefault(eid, (g[0], {canonical[root]}))
+        names |= spellings.get(gid, set())
+    db.execute("DELETE FROM entities")
+    db.executemany("UPDATE groups SET entity = ? WHERE id = ?", ((eid, gid) for gid, eid in entity_of.items()))
+    db.executemany("INSERT INTO entities (id, type, canonical, articles, mentions) VALUES (?, ?, ?, 0, 0)",
+                   ((eid, root[0], canonical[root]) for root, eid in entity_ids.items()))
+    db.execute("UPDATE entities SET (articles, mentions) = (SELECT count(DISTINCT d.doc), sum(d.n) FROM group_docs d "
+               "JOIN groups g ON g.id = d.grp WHERE g.entity = entities.id)")
+    check()
+    by_doc: dict[int, set[int]] = defaultdict(set)
+    for doc, grp in db.execute("SELECT doc, grp FROM group_docs"):
+        by_doc[doc].add(entity_of[grp])
+    rewritten = 0
+    signatures = dict(db.execute("SELECT rowid, nsig FROM docs WHERE ents IS NOT NULL"))
+    for doc, sig in signatures.items():
+        names: dict[str, set[str]] = {}
+        for eid in by_doc.get(doc, ()):
+            kind, spelled = names_of[eid]
+            names.setdefault(kind, set()).update(spelled)
+        row = {kind: sorted(v) for kind, v in sorted(names.items())}
+        new = hashlib.blake2b(repr(row).encode(), digest_size=8).digest()
+        if new != sig:
+            (blob,) = db.execute("SELECT ents FROM docs WHERE rowid = ?", (doc,)).fetchone()
+            write_names(doc, row, unpack(blob)[2])
+            db.execute("UPDATE docs SET nsig = ? WHERE rowid = ?", (new, doc))
+            rewritten += 1
+    set_info(db, "resolved", "1")
+    return rewritten
+
+
+def article_entities(db: sqlite3.Connection, article_id: str) -> tuple[list[LinkedMention], list[LinkedMention]] | None:
+    """One article's mentions with the canonical name of each (its base while the names are not
+    resolved yet); None while its names are still to be found."""
+    row = db.execute("SELECT rowid, ents FROM docs WHERE article_id = ?", (article_id,)).fetchone()
+    if row is None or row[1] is None:
+        return None
+    from newsreader.core.ner.link import name_key
+
+    rowid, blob = row
+    title, body, _ = unpack(blob)
+    canonical = {(kind, key): name for kind, key, name in db.execute(
+        "SELECT g.type, g.key, e.canonical FROM group_docs d JOIN groups g ON g.id = d.grp "
+        "JOIN entities e ON e.id = g.entity WHERE d.doc = ?", (rowid,))}
+    for lm in title + body:
+        lm.canonical = canonical.get((lm.mention.type, name_key(lm.base)), lm.base)
+    return title, body
+
+
+def entity_list(db: sqlite3.Connection) -> list[StoredEntity]:
+    """Every entity, most widespread first."""
+    return [StoredEntity(*row) for row in db.execute(
+        "SELECT id, type, canonical, articles, mentions FROM entities ORDER BY articles DESC, mentions DESC, "
+        "canonical")]
+
+
+def find(db: sqlite3.Connection, kind: str, canonical: str) -> int | None:
+    row = db.execute("SELECT id FROM entities WHERE type = ? AND canonical = ? ORDER BY articles DESC LIMIT 1",
+                     (kind, canonical)).fetchone()
+    return row[0] if row else None
+
+
+def articles_of(db: sqlite3.Connection, entity_id: int) -> list[str]:
+    """The ids of the articles that mention the entity."""
+    return [aid for (aid,) in db.execute(
+        "SELECT DISTINCT docs.article_id FROM groups g JOIN group_docs d ON d.grp = g.id "
+        "JOIN docs ON docs.rowid = d.doc WHERE g.entity = ? ORDER BY docs.article_id", (entity_id,))]
+
+
+def aliases_of(db: sqlite3.Connection, entity_id: int) -> Counter:
+    """How often each spelling of the entity was written."""
+    out: Counter = Counter()
+    for text, n in db.execute("SELECT f.text, f.surfaces FROM forms f JOIN groups g ON g.id = f.grp "
+                              "WHERE g.entity = ? AND f.surfaces > 0", (entity_id,)):
+        out[text] += n
+    return out
+
+
+def get_info(db: sqlite3.Connection, key: str) -> str | None:
+    row = db.execute("SELECT value FROM info WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def set_info(db: sqlite3.Connection, key: str, value: str) -> None:
+    db.execute("INSERT INTO info (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+               (key, value))
+
+
+def recognizer_version(db: sqlite3.Connection) -> str | None:
+    return get_info(db, "recognizer")
+
+
+def set_recognizer_version(db: sqlite3.Connection, version: str) -> None:
+    set_info(db, "recognizer", version)
