@@ -15,6 +15,9 @@ How the texts are varied, so that the vocabulary grows the way a real collection
 
 The real text is not committed; collections are written to a temporary folder and reused
 between runs (``benchmarks/.corpus-N`` is ignored by git).
+
+:func:`shuffled` makes the plainer collection of issue 20's figures (bench_collection): file i is
+real article ``i mod 1029`` with its sentences in a random order, nothing else changed.
 """
 
 from __future__ import annotations
@@ -85,5 +88,23 @@ def make(n: int, seed: int = 20261122) -> Path:
             varied.append(_WORD.sub(repl, s))
         year, month = 2015 + rng.randrange(10), 1 + rng.randrange(12)
         (out / f"{i:06d}.txt").write_text(f" date {year}-{month:02d} " + " ".join(varied) + "\n", encoding="utf-8")
+    marker.write_text("ok")
+    return out
+
+
+def shuffled(n: int, seed: int = 20) -> Path:
+    """N files, file i a copy of real article ``i mod 1029`` with its sentences shuffled, each
+    file by its own random generator (seeded with ``seed`` and i): the same files every time.
+    Written once to ``benchmarks/.corpus-shuffled-N`` and reused."""
+    out = HERE / f".corpus-shuffled-{n}"
+    marker = out / ".complete"
+    if marker.exists():
+        return out
+    out.mkdir(exist_ok=True)
+    texts = [t for _, t in real_texts()]
+    for i in range(n):
+        sentences = _SENT.split(texts[i % len(texts)].strip())
+        random.Random(f"{seed}:{i}").shuffle(sentences)
+        (out / f"{i:06d}.txt").write_text(" ".join(sentences) + "\n", encoding="utf-8")
     marker.write_text("ok")
     return out

@@ -18,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-BENCHES = ["bench_load", "bench_ner", "bench_search", "bench_backend", "bench_ui"]
+BENCHES = ["bench_load", "bench_ner", "bench_search", "bench_backend", "bench_ui", "bench_collection"]
 
 
 def _sections(text: str) -> dict[str, str]:
