@@ -20,15 +20,25 @@
    thread: reading and writing 100,000 bookmarks takes seconds); measured apart are the key to
    the removal shown, and the work on the screen's thread once the write is done (the hub's
    handler and the screen update that follows).
+4. Quit with background work running: the real ``newsreader DIR`` (``python -m newsreader``) in a
+   pseudo-terminal of 140×40 on 3,000 articles, with fresh cache, data and state folders, so the
+   index is built and names are found from scratch. Once the status line shows names being found
+   (``Finding names`` and a count), ``q`` is typed; timed is the key to the process's exit (reaped
+   with ``waitpid``). Checked after each run: what the app wrote after ``q`` leaves the alternate
+   screen (``ESC[?1049l``) and shows the cursor (``ESC[?25h``), the terminal is back in line mode
+   with echo, and no process of the app's session (the name finder) runs 1 s after ``q``. 5 runs.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -217,8 +227,6 @@ def _time(code: str, env: dict) -> float:
 
 
 def run() -> str:
-    import os
-
     import compileall
 
     import newsreader
@@ -266,6 +274,8 @@ def run() -> str:
         else:
             lines.append("Keystrokes: skipped (../shared/corpora/10kgnad is not present).\n")
         lines.append(bookmarks(env))
+    lines.append(quitting() if corpus.available() else
+                 "Quit with background work running: skipped (../shared/corpora/10kgnad is not present).\n")
     return "\n".join(lines)
 
 
@@ -287,6 +297,113 @@ def bookmarks(env: dict) -> str:
             f"`d` shows the removal {big['removed']:.2f} s ({small['removed']:.3f} s) after the key, once the store "
             f"has read and written the whole file in a thread, of which **{big['ui']:.1f} ms** "
             f"({small['ui']:.1f} ms) on the screen's thread: the hub's handler and the next screen update.\n")
+
+
+QUIT_FILES, QUIT_RUNS = 3_000, 5
+QUIT_WAIT = 30.0  # seconds after `q` before a run counts as hung (and the app is killed)
+# the status line's progress of name finding: "Finding names" and a count, in one run of text
+FINDING = re.compile(rb"Finding names[^\x1b]*?\d[^\x1b]*")
+
+
+def quitting() -> str:
+    """Section 4: ``q`` while names are being found, QUIT_RUNS times, each with fresh XDG folders."""
+    folder = corpus.make(QUIT_FILES)
+    runs = []
+    for _ in range(QUIT_RUNS):
+        with tempfile.TemporaryDirectory() as home:
+            runs.append(_quit_once(folder, home))
+    times = [r["gone"] for r in runs if r["gone"] is not None]
+    hung = len(runs) - len(times)
+    restored = sum(r["alternate screen left"] and r["cursor shown"] and r["line mode and echo"] for r in runs)
+    yes = {True: "yes", False: "**no**"}
+    lines = ["Quit with background work running (target: the process is gone ≤ 1 s after `q`, the terminal "
+             f"restored): `newsreader DIR` in a 140×40 pseudo-terminal on {QUIT_FILES:,} articles with fresh "
+             "cache, data and state folders, `q` typed once the status line shows names being found. "
+             "Gone: the key to the process's exit; restored: what it wrote after `q` leaves the alternate "
+             "screen and shows the cursor, and the terminal is back in line mode with echo.\n",
+             "| run | status line when `q` was typed | gone after s | alternate screen left | cursor shown | "
+             "line mode and echo | processes left 1 s after `q` |", "|---:|---|---:|---|---|---|---:|"]
+    for n, r in enumerate(runs, 1):
+        gone = f"{r['gone']:.3f}" if r["gone"] is not None else f"**> {QUIT_WAIT:.0f}** (killed)"
+        lines.append(f"| {n} | {r['status']} | {gone} | {yes[r['alternate screen left']]} | {yes[r['cursor shown']]} "
+                     f"| {yes[r['line mode and echo']]} | {r['left']} |")
+    gone = f"gone after median **{statistics.median(times):.3f} s**, max {max(times):.3f} s" if times else ""
+    if hung:
+        gone += f"{'; ' if times else ''}{hung} of {len(runs)} runs still running {QUIT_WAIT:.0f} s after `q`"
+    lines.append(f"\n{gone[0].upper()}{gone[1:]}; the terminal restored in {restored} of {len(runs)} runs.\n")
+    return "\n".join(lines)
+
+
+def _quit_once(folder: Path, home: str) -> dict:
+    """One run of section 4: start the app on a pty, wait for name finding, type ``q``, time the exit."""
+    import fcntl
+    import pty
+    import select
+    import signal
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 140, 0, 0))
+    env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor", XDG_CACHE_HOME=f"{home}/cache",
+               XDG_DATA_HOME=f"{home}/data", XDG_STATE_HOME=f"{home}/state", XDG_CONFIG_HOME=f"{home}/config")
+    proc = subprocess.Popen([sys.executable, "-m", "newsreader", str(folder)], stdin=slave, stdout=slave,
+                            stderr=slave, env=env, start_new_session=True, close_fds=True)
+    out = bytearray()
+
+    def read(seconds: float) -> None:  # what the app writes in the next ``seconds``
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            if select.select([master], [], [], min(left, 0.005))[0]:
+                try:
+                    out.extend(os.read(master, 65536))
+                except OSError:
+                    return
+
+    try:
+        deadline, checked, found = time.monotonic() + 600, 0, None
+        while found is None:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the quit benchmark: the app never showed names being found "
+                                   f"(exit code {proc.returncode}); its last output:\n{bytes(out[-2000:])!r}")
+            read(0.05)
+            found = FINDING.search(out, max(0, checked - 200))
+            checked = len(out)
+        start = len(out)
+        t0 = time.perf_counter()
+        os.write(master, b"q")
+        while proc.poll() is None and time.perf_counter() - t0 < QUIT_WAIT:
+            read(0.005)
+        gone = time.perf_counter() - t0 if proc.returncode is not None else None
+        read(0.3)  # what it wrote last
+        while _session_left(proc.pid) and time.perf_counter() - t0 < 1:
+            time.sleep(0.01)
+        after = bytes(out[start:])
+        lflag = termios.tcgetattr(slave)[3]
+        return {"status": re.sub(r"[|\\`*_]", " ", found.group().decode("utf-8", "replace")).strip(),
+                "gone": gone, "alternate screen left": b"\x1b[?1049l" in after, "cursor shown": b"\x1b[?25h" in after,
+                "line mode and echo": bool(lflag & termios.ICANON and lflag & termios.ECHO),
+                "left": _session_left(proc.pid)}
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # the app's session only: anything still left of this run
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        os.close(master)
+        os.close(slave)
+
+
+def _session_left(session: int) -> int:
+    """How many processes of ``session`` (the app started with a session of its own) still run."""
+    left = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # after the command's name: state, ppid, pgrp, session
+        except OSError:
+            continue
+        left += int(fields[3]) == session and fields[0] != "Z"
+    return left
 
 
 if __name__ == "__main__":
