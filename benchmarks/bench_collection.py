@@ -73,6 +73,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402
+from bench_ui import ARTICLE_SHOWN  # noqa: E402
 
 TITLE = "## Collection pipeline (bench_collection)\n"
 BASE = "aebfc1d"
@@ -101,14 +102,8 @@ KEY_WAIT = 120.0  # a key whose screen update takes longer is counted at this
 
 
 # What the probe reads of the reader: the same in aebfc1d and now. A hub that says these things
-# differently needs only these three functions changed.
-def article_shown(app):
-    try:
-        view = app.screen.query_one(ArticleView)
-    except Exception:
-        return False
-    return view.article is not None and not view.article.lazy and view.showing == view.article.id
-
+# differently needs only these three functions changed (article_shown: bench_ui's).
+''' + ARTICLE_SHOWN + r'''
 
 def search_index(hub):  # set once search is ready (SearchReady)
     return hub.index
