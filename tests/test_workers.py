@@ -77,6 +77,19 @@ async def test_an_exception_in_the_bookmark_read_state_and_search_workers_is_a_n
         assert app.is_running and isinstance(app.screen, MainScreen)
 
 
+async def test_an_exception_in_the_theme_saving_worker_is_a_notice(tmp_path, monkeypatch):
+    from newsreader.core.ui_state import UiState
+
+    monkeypatch.setattr(UiState, "set", _boom)
+    app = NewsReaderApp([str(write(tmp_path))])
+    async with app.run_test(size=(140, 40)) as pilot:
+        hub = await _running_hub(app, pilot)
+        app.theme = "nord"  # save_theme raises
+        await _wait(pilot, app, lambda: _failure_notices(app), "the failed save said")
+        assert "RuntimeError: kaputt" in _failure_notices(app)[0]
+        assert app.is_running and app.theme == "nord" and app.screen is hub
+
+
 def _children_of(pid: int) -> list[int]:
     """The processes whose parent is ``pid`` (from /proc)."""
     out = []
