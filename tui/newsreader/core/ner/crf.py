@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import struct
 from collections import Counter
+from functools import cached_property
 from pathlib import Path
 
 from newsreader.core.ner.corpora import spans_of
-from newsreader.core.ner.features import Gazetteer, Lexicon, sentence_features
-from newsreader.core.ner.tokenize import Token, sentences, tokenize
+from newsreader.core.ner.features import FeatureExtractor, Gazetteer, Lexicon
+from newsreader.core.ner.tokenize import scan, sentence_bounds
 from newsreader.core.ner.types import Mention
 
 MODEL_DIR = Path(__file__).parent / "model"
@@ -32,6 +34,13 @@ class CRFRecognizer:
         self.lexicon = Lexicon.load(lex) if lex.exists() else None
         self.consistency = consistency
 
+    @cached_property
+    def _features(self) -> FeatureExtractor:
+        """Made when the first text is tagged: a recognizer opened for its ``version`` alone does
+        not read the model's attributes (~40 ms)."""
+        keep = model_attributes((self.model_dir / "de-ner.crfsuite").read_bytes())
+        return FeatureExtractor(self.lexicon, keep=keep)
+
     @property
     def version(self) -> str:
         meta = self.model_dir / "metrics.json"
@@ -48,7 +57,7 @@ class CRFRecognizer:
     def tag_sentence(self, tokens: list[str]) -> tuple[list[str], list[float | None]]:
         if not tokens:
             return [], []
-        labels = self._tagger.tag(sentence_features(tokens, self.gazetteer, self.lexicon))
+        labels = self._tagger.tag(self._features(tokens, self.gazetteer))
         # The confidence of a mention is the lowest marginal of its tokens. Only tokens that can be
         # part of a mention need one: those tagged as a name, and capitalised ones that document
         # consistency may still tag. The rest (most tokens) are skipped for speed: None.
@@ -67,17 +76,38 @@ class CRFRecognizer:
         return labels, confs
 
     def recognize(self, text: str) -> list[Mention]:
-        toks = tokenize(text)
-        sents: list[list[Token]] = sentences(toks, text)
-        labels, confs = self.tag_document([[t.text for t in s] for s in sents])
+        words, starts = scan(text)
+        bounds = sentence_bounds(words, starts, text)
+        labels, confs = self.tag_document([words[a:b] for a, b in zip(bounds, bounds[1:])])
         out: list[Mention] = []
-        for sent, labs, conf in zip(sents, labels, confs):
-            for a, b, kind in sorted(spans_of(labs)):
-                start, end = sent[a].start, sent[b - 1].end
+        for first, labs, conf in zip(bounds, labels, confs):
+            for a, b, kind in _spans(labs):
+                start, end = starts[first + a], starts[first + b - 1] + len(words[first + b - 1])
                 known = [c for c in conf[a:b] if c is not None]
                 score = min(known) if known else 0.0
                 out.append(Mention(start, end, text[start:end], kind, round(score, 3)))
         return out
+
+
+def _spans(labels: list[str]) -> list[tuple[int, int, str]]:
+    """``spans_of`` in order, at once for the many sentences without a name."""
+    return sorted(spans_of(labels)) if labels.count("O") != len(labels) else []
+
+
+def model_attributes(model: bytes) -> list[str] | None:
+    """The attributes a CRFsuite model file knows (its attribute dictionary, a CQDB chunk), or
+    None if the file is not laid out as expected."""
+    try:
+        magic, _, kind, _, _, _, count, _, _, base = struct.unpack_from("<4sI4sIIIIIII", model, 0)
+        chunk, _, _, _, size, backward = struct.unpack_from("<4sIIIII", model, base)
+        if magic != b"lCRF" or kind != b"FOMC" or chunk != b"CQDB" or size != count:
+            return None
+        key_size = struct.Struct("<I").unpack_from
+        # each record: id, key size (with the final NUL), key
+        return [model[base + at + 8:base + at + 7 + key_size(model, base + at + 4)[0]].decode("utf-8", "replace")
+                for at in struct.unpack_from(f"<{size}I", model, base + backward)]
+    except (struct.error, ValueError):
+        return None
 
 
 def _make_consistent(doc: list[list[str]], labels: list[list[str]]) -> list[list[str]]:
@@ -86,19 +116,22 @@ def _make_consistent(doc: list[list[str]], labels: list[list[str]]) -> list[list
     labels = _split_joined_people(doc, labels)
     names: dict[tuple[str, ...], Counter] = {}
     for toks, labs in zip(doc, labels):
-        for a, b, kind in sorted(spans_of(labs)):
+        for a, b, kind in _spans(labs):
             names.setdefault(tuple(toks[a:b]), Counter())[kind] += 1
             if kind == "PER" and b - a > 1 and len(toks[b - 1]) > 2:
                 names.setdefault((toks[b - 1],), Counter())[kind] += 1
     if not names:
         return labels
-    best = {k: c.most_common(1)[0][0] for k, c in names.items() if k[0][:1].isupper()}
+    best = {k: max(c, key=c.get) for k, c in names.items() if k[0][:1].isupper()}  # = most_common(1)
     longest: dict[str, int] = {}  # first word of a known name -> length of the longest such name
     for k in best:
         longest[k[0]] = max(longest.get(k[0], 0), len(k))
     out = []
     for toks, labs in zip(doc, labels):
         labs = list(labs)
+        if longest.keys().isdisjoint(toks):  # most sentences: nothing to tag
+            out.append(labs)
+            continue
         i = 0
         while i < len(toks):
             if labs[i] != "O" or toks[i] not in longest:
@@ -125,11 +158,12 @@ def _extend_by_syllable(doc: list[list[str]], labels: list[list[str]], lexicon) 
     is not a name of its own in the document."""
     if lexicon is None:
         return labels
-    alone = {toks[a] for toks, labs in zip(doc, labels) for a, b, kind in spans_of(labs) if b - a == 1}
+    spans = [_spans(labs) for labs in labels]
+    alone = {toks[a] for toks, sent in zip(doc, spans) for a, b, kind in sent if b - a == 1}
     out = []
-    for toks, labs in zip(doc, labels):
+    for toks, labs, sent in zip(doc, labels, spans):
         labs = list(labs)
-        for a, b, kind in sorted(spans_of(labs)):
+        for a, b, kind in sent:
             if kind != "PER" or b - a < 2 or b >= len(toks) or labs[b] != "O":
                 continue
             nxt = toks[b]
@@ -148,7 +182,7 @@ def _split_joined_people(doc: list[list[str]], labels: list[list[str]]) -> list[
     Xi Jinping Kim" when ``Kim`` stands alone elsewhere and begins another person's full name
     (``Kim Jong Un``): a name that begins a full name is not that name's last word, the surname
     a Western full name ends with (``Anna Maria Schmidt`` and ``Schmidt`` stay one person)."""
-    spans = [(si, a, b) for si, labs in enumerate(labels) for a, b, kind in sorted(spans_of(labs)) if kind == "PER"]
+    spans = [(si, a, b) for si, labs in enumerate(labels) for a, b, kind in _spans(labs) if kind == "PER"]
     whole = Counter(tuple(doc[si][a:b]) for si, a, b in spans)
     known_from: dict[tuple[str, ...], set[tuple[str, ...]]] = {}  # a name part -> the names giving it
     for key in whole:

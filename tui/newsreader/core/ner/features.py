@@ -13,17 +13,29 @@ _SHAPE_MAP = str.maketrans({c: "a" for c in "abcdefghijklmnopqrstuvwxyzäöüß"
                            {c: "A" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ"} |
                            {c: "0" for c in "0123456789"})
 _REPEAT = re.compile(r"(.)\1+")
+_UNMAPPED = re.compile(r"[^aA0\-.']")
 _QUOTES = frozenset('"„“”«»‚‘’\'')
 
 
 def shape(word: str) -> str:
     s = word.translate(_SHAPE_MAP)
-    s = "".join(c if c in "aA0-.'" else ("x" if c.isalpha() else "#") for c in s)
-    return s if len(s) <= 5 else s[:2] + _REPEAT.sub(r"\1", s[2:])
+    if _UNMAPPED.search(s):  # letters outside German's, and signs
+        s = "".join(c if c in "aA0-.'" else ("x" if c.isalpha() else "#") for c in s)
+    return s if len(s) <= 5 else s[:2] + _collapse(s[2:])
 
 
 def short_shape(word: str) -> str:
-    return _REPEAT.sub(r"\1", shape(word))
+    return _collapse(shape(word))
+
+
+def _collapse(s: str) -> str:
+    """Runs of one character as one: ``Aaaa-00`` -> ``Aa-0``. (A function, not ``r"\\1"``,
+    which ``re`` expands in Python at every match.)"""
+    return _REPEAT.sub(_first, s)
+
+
+def _first(m: re.Match) -> str:
+    return m[1]
 
 
 def fold(word: str) -> str:
@@ -69,28 +81,34 @@ class Gazetteer:
 
     def tag(self, tokens: list[str]) -> list[list[str]]:
         """Per token: features like ``gB-LOC`` / ``gI-PER`` from the longest matches."""
-        folded = [fold(t) for t in tokens]
+        hits = self.hits([fold(t) for t in tokens], [i for i, t in enumerate(tokens) if t[:1].isupper()])
+        return [hits.get(i, []) for i in range(len(tokens))]
+
+    def hits(self, folded: list[str], caps: list[int]) -> dict[int, list[str]]:
+        """``tag`` for the tokens with any features, from the folded tokens and the indices of the
+        capitalised ones (only those begin a match)."""
         starts = self._longest_from()
         entries = self.entries
-        out: list[list[str]] = [[] for _ in tokens]
-        i = 0
-        while i < len(tokens):
-            longest = starts.get(folded[i], 0) if tokens[i][:1].isupper() else 0
-            for n in range(min(longest, len(tokens) - i), 0, -1):
-                kinds = entries.get(tuple(folded[i:i + n]))
+        n = len(folded)
+        out: dict[int, list[str]] = {}
+        after = 0  # the end of the last match: a match does not begin inside another
+        for i in caps:
+            if i < after:
+                continue
+            w = folded[i]
+            for m in range(min(starts.get(w, 0), n - i), 0, -1):
+                kinds = entries.get(tuple(folded[i:i + m]))
                 if kinds:
                     for k in kinds:
-                        out[i].append(f"gB-{k}")
-                        for j in range(i + 1, i + n):
-                            out[j].append(f"gI-{k}")
-                    i += n
+                        out.setdefault(i, []).append(f"gB-{k}")
+                        for j in range(i + 1, i + m):
+                            out.setdefault(j, []).append(f"gI-{k}")
+                    after = i + m
                     break
             else:
-                w = folded[i]
-                if len(w) > 3 and w[-1] == "s" and tokens[i][:1].isupper():  # genitive: Russlands
+                if len(w) > 3 and w[-1] == "s":  # genitive: Russlands
                     for k in entries.get((w[:-1],), ()):
-                        out[i].append(f"gS-{k}")
-                i += 1
+                        out.setdefault(i, []).append(f"gS-{k}")
         return out
 
     def to_json(self) -> list:
@@ -129,7 +147,6 @@ class Lexicon:
         self._clusters = array("I", (c for _, c, _ in items))
         self._bands = array("B", (b for _, _, b in items))
         self._memo: dict[str, tuple[str, int] | None] = {}
-        self._features: dict[str, tuple[list[str], list[str], list[str]]] = {}
 
     def __len__(self) -> int:
         return len(self._clusters)
@@ -215,87 +232,152 @@ def _lex_features(lexicon: Lexicon | None, word: str, prefix: str, full: bool) -
             prefix + "c=" + bits, prefix + "band=" + str(band)]
 
 
-# Features of a word on its own, computed once per distinct word: (lower, head features, short
-# shape, flag features). Tagging spends most of its time here otherwise.
-_WORD_CACHE: dict[str, tuple[str, list[str], str, list[str]]] = {}
-_NO_LEXICON: dict[str, tuple[list[str], list[str], list[str]]] = {}
+class _Word:
+    """What the features of a sentence take from one word: its own features, which do not depend
+    on its neighbours, and the pieces its neighbours take from it. Each piece is a tuple of
+    feature strings, so a token's features are a few tuples joined."""
+
+    __slots__ = ("low", "folded", "cap", "opens", "own", "prev1", "next1", "prev2", "next2", "pair_left",
+                 "pair_right", "ss_prev", "ss_next", "lex", "lex_prev", "lex_next", "at_start", "inside",
+                 "at_start_lex", "inside_lex")
 
 
-def _word_features(tok: str) -> tuple[str, list[str], str, list[str]]:
-    hit = _WORD_CACHE.get(tok)
-    if hit is not None:
-        return hit
-    if len(_WORD_CACHE) > 200_000:
-        _WORD_CACHE.clear()
-    low = tok.lower()
-    ss = short_shape(tok)
-    head = ["b", "w=" + low, "sh=" + shape(tok), "ss=" + ss,
-            "s1=" + low[-1:], "s2=" + low[-2:], "s3=" + low[-3:], "s4=" + low[-4:],
-            "p2=" + low[:2], "p3=" + low[:3]]
-    flags = []
-    if tok.isupper() and len(tok) > 1:
-        flags.append("allcaps")
-    if "-" in tok:
-        flags.append("hyph")
-        h, _, tail = tok.rpartition("-")
-        flags.append("hyph_tail=" + tail.lower())
-        flags.append("hyph_head=" + h.lower())
-    if len(tok) <= 2:
-        flags.append("short")
-    hit = _WORD_CACHE[tok] = (low, head, ss, flags)
-    return hit
+class FeatureExtractor:
+    """``sentence_features`` with the features of each distinct word computed once.
+
+    ``keep``: when given, only the features in it are produced, as UTF-8 bytes. A CRF adds up the
+    weights of the attributes it knows, in the order they come, and skips the others, so a tagger
+    given only the model's attributes (``CRFRecognizer``) computes exactly the same scores from
+    fewer strings; and python-crfsuite takes bytes as they are, where it encodes every string.
+    """
+
+    MAX_WORDS = 200_000
+
+    def __init__(self, lexicon: Lexicon | None = None, keep: Iterable[str] | None = None):
+        self.lexicon = lexicon
+        # The cached words share the kept features' bytes instead of holding copies.
+        self._keep: dict[str, bytes] | None = None if keep is None else {f: f.encode() for f in keep}
+        self._pair_prefixes: set[str] | None = None
+        if self._keep is not None:  # "w-1w=a|b" and "ww+1=a|b" can be kept only if "w-1w=a|" can
+            self._pair_prefixes = {f[:i + 1] for f in self._keep if f.startswith(("w-1w=", "ww+1="))
+                                   for i, c in enumerate(f) if c == "|"}
+        self._words: dict[str, _Word] = {}
+        self._shared: dict[tuple, tuple] = {}
+        self._left = self._edge("<s>")
+        self._right = self._edge("</s>")
+
+    def _kept(self, feats: Iterable[str]) -> tuple:
+        """``feats`` as a tuple, one object for all the words that have the same (most share
+        their clusters, suffixes or flags with others)."""
+        return self._share(tuple(feats) if self._keep is None else tuple(filter(None, map(self._keep.get, feats))))
+
+    def _share(self, feats: tuple) -> tuple:
+        return self._shared.setdefault(feats, feats)
+
+    def _pair(self, prefix: str) -> str | None:
+        prefixes = self._pair_prefixes
+        return prefix if prefixes is None or prefix in prefixes else None
+
+    def _edge(self, mark: str) -> _Word:
+        """The word before the first (``<s>``) or after the last (``</s>``) of a sentence."""
+        w = _Word()
+        w.low = mark
+        w.opens = True  # the first word of a sentence is at its start
+        w.prev1, w.next1 = self._kept(["w-1=" + mark]), self._kept(["w+1=" + mark])
+        w.prev2, w.next2 = self._kept(["w-2=" + mark]), self._kept(["w+2=" + mark])
+        w.ss_prev, w.ss_next = self._kept(["ss-1=" + mark]), self._kept(["ss+1=" + mark])
+        w.pair_left = self._pair("w-1w=" + mark + "|")
+        w.lex_prev = w.lex_next = ()
+        return w
+
+    def _word(self, tok: str) -> _Word:
+        if len(self._words) > self.MAX_WORDS:
+            self._words.clear()
+            self._shared.clear()
+        kept = self._kept
+        w = self._words[tok] = _Word()
+        low = tok.lower()
+        sh = shape(tok)
+        ss = _collapse(sh)
+        folded = fold(tok)
+        w.low, w.folded, w.cap = low, low if folded == low else folded, tok[:1].isupper()
+        w.opens = tok in _QUOTES or tok in ":.!?"
+        w.own = kept(["b", "w=" + low, "sh=" + sh, "ss=" + ss,
+                      "s1=" + low[-1:], "s2=" + low[-2:], "s3=" + low[-3:], "s4=" + low[-4:],
+                      "p2=" + low[:2], "p3=" + low[:3]])
+        w.prev1, w.next1 = kept(["w-1=" + low]), kept(["w+1=" + low])
+        w.prev2, w.next2 = kept(["w-2=" + low]), kept(["w+2=" + low])
+        w.pair_left, w.pair_right = self._pair("w-1w=" + low + "|"), self._pair("ww+1=" + low + "|")
+        w.ss_prev, w.ss_next = kept(["ss-1=" + ss]), kept(["ss+1=" + ss])
+        flags = []
+        if tok.isupper() and len(tok) > 1:
+            flags.append("allcaps")
+        if "-" in tok:
+            flags.append("hyph")
+            h, _, tail = tok.rpartition("-")
+            flags.append("hyph_tail=" + tail.lower())
+            flags.append("hyph_head=" + h.lower())
+        if len(tok) <= 2:
+            flags.append("short")
+        lex = self.lexicon
+        w.lex = kept(_lex_features(lex, tok, "", True))
+        w.lex_prev, w.lex_next = kept(_lex_features(lex, tok, "-1", False)), kept(_lex_features(lex, tok, "+1", False))
+        w.at_start = kept(["start", "start_cap", *flags] if w.cap else ["start", *flags])
+        w.inside = kept(["mid_cap", *flags] if w.cap else flags)  # capitalised inside a sentence: a noun or a name
+        w.at_start_lex, w.inside_lex = self._share(w.at_start + w.lex), self._share(w.inside + w.lex)
+        return w
+
+    def __call__(self, tokens: list[str], gazetteer: Gazetteer | None = None) -> list[list]:
+        """Per token, its features: the word's own, then its neighbours' (see ``_Word``)."""
+        words, word, keep = self._words, self._word, self._keep
+        recs = [words.get(t) or word(t) for t in tokens]
+        near = self._gazetteer_features(recs, gazetteer) if gazetteer else None
+        padded = [self._left, self._left, *recs, self._right, self._right]
+        feats = []
+        for i, (p2, p, w, nx, n2) in enumerate(zip(padded, padded[1:], recs, padded[3:], padded[4:])):
+            f = [*w.own, *p.prev1, *nx.next1, *p2.prev2, *n2.next2]
+            if p.pair_left is not None:
+                pair = p.pair_left + w.low
+                if keep is None or (pair := keep.get(pair)) is not None:
+                    f.append(pair)
+            if w.pair_right is not None:
+                pair = w.pair_right + nx.low
+                if keep is None or (pair := keep.get(pair)) is not None:
+                    f.append(pair)
+            f += p.ss_prev
+            f += nx.ss_next
+            g = near.get(i) if near else None
+            if g is None:
+                f += w.at_start_lex if p.opens else w.inside_lex
+            else:
+                f += w.at_start if p.opens else w.inside
+                f += g
+                f += w.lex
+            f += p.lex_prev
+            f += nx.lex_next
+            feats.append(f)
+        return feats
+
+    def _gazetteer_features(self, recs: list[_Word], gazetteer: Gazetteer) -> dict[int, list]:
+        """Token index -> its gazetteer features, then its neighbours' (``-1gB-LOC``, ``+1gI-PER``),
+        for the tokens that have any."""
+        hits = gazetteer.hits([r.folded for r in recs], [i for i, r in enumerate(recs) if r.cap])
+        if not hits:
+            return {}
+        n = len(recs)
+        out = {}
+        for i in sorted({j for h in hits for j in (h - 1, h, h + 1) if 0 <= j < n}):
+            out[i] = self._kept([*hits.get(i, ()), *("-1" + g for g in hits.get(i - 1, ())),
+                                 *("+1" + g for g in hits.get(i + 1, ()))])
+        return out
 
 
-def _lexicon_features(lexicon: Lexicon | None, tok: str) -> tuple[list[str], list[str], list[str]]:
-    """The word's cluster features as itself, as the previous and as the next word."""
-    if lexicon is None:
-        return _NO_LEXICON.setdefault(tok, ([], [], []))
-    cache = lexicon._features
-    hit = cache.get(tok)
-    if hit is None:
-        if len(cache) > 200_000:
-            cache.clear()
-        hit = cache[tok] = (_lex_features(lexicon, tok, "", True), _lex_features(lexicon, tok, "-1", False),
-                            _lex_features(lexicon, tok, "+1", False))
-    return hit
+_PLAIN: dict[int, FeatureExtractor] = {}  # id(lexicon) -> its extractor (which holds it: the id stays its own)
 
 
 def sentence_features(tokens: list[str], gazetteer: Gazetteer | None = None,
                       lexicon: Lexicon | None = None) -> list[list[str]]:
-    n = len(tokens)
-    gaz = gazetteer.tag(tokens) if gazetteer else [[] for _ in tokens]
-    words = [_word_features(t) for t in tokens]
-    lex = [_lexicon_features(lexicon, t) for t in tokens]
-    lows = ["<s>", "<s>"] + [w[0] for w in words] + ["</s>", "</s>"]
-    shapes = ["<s>"] + [w[2] for w in words] + ["</s>"]
-    feats: list[list[str]] = []
-    for i, tok in enumerate(tokens):
-        low, head, _, flags = words[i]
-        prev, nxt = lows[i + 1], lows[i + 3]
-        f = head + [
-            "w-1=" + prev, "w+1=" + nxt,
-            "w-2=" + lows[i], "w+2=" + lows[i + 4],
-            "w-1w=" + prev + "|" + low,
-            "ww+1=" + low + "|" + nxt,
-            "ss-1=" + shapes[i],
-            "ss+1=" + shapes[i + 2],
-        ]
-        if i == 0 or tokens[i - 1] in _QUOTES or tokens[i - 1] in ":.!?":
-            f.append("start")
-            if tok[:1].isupper():
-                f.append("start_cap")
-        elif tok[:1].isupper():
-            f.append("mid_cap")  # capitalised inside a sentence: a noun or a name
-        f += flags
-        f += gaz[i]
-        if i > 0:
-            f.extend("-1" + g for g in gaz[i - 1])
-        if i + 1 < n:
-            f.extend("+1" + g for g in gaz[i + 1])
-        f += lex[i][0]
-        if i > 0:
-            f += lex[i - 1][1]
-        if i + 1 < n:
-            f += lex[i + 1][2]
-        feats.append(f)
-    return feats
+    extractor = _PLAIN.get(id(lexicon))
+    if extractor is None:
+        extractor = _PLAIN[id(lexicon)] = FeatureExtractor(lexicon)
+    return extractor(tokens, gazetteer)
