@@ -170,6 +170,8 @@ class EntityCache:
 def recognize_all(texts: Iterable[str], recognizer: Recognizer, cache: EntityCache,
                   progress: Callable[[int, int], None] | None = None, batch: int = 200) -> list[list[Mention]]:
     """Mentions for every text, from the cache where possible. Returns them in input order."""
+    from newsreader.core.ner.process import recognize_batches
+
     texts = list(texts)
     keys = [text_key(t) for t in texts]
     found = cache.get(sorted(set(keys)), recognizer.version)
@@ -177,16 +179,15 @@ def recognize_all(texts: Iterable[str], recognizer: Recognizer, cache: EntityCac
         cache.recover(ValueError("a stored mention lies outside its text"))
         found = {}
     todo = list({k: i for i, k in enumerate(keys) if k not in found}.values())  # each text once
-    many = getattr(recognizer, "recognize_many", None)
-    for start in range(0, len(todo), batch):
-        chunk = todo[start:start + batch]
-        if many is not None:  # a recognizer in another process takes a batch at a time
-            results = many([texts[i] for i in chunk])
-        else:
-            results = [recognizer.recognize(texts[i]) for i in chunk]
+    if hasattr(recognizer, "submit"):  # recognizers in other processes: a batch for each, at least
+        batch = max(1, min(batch, -(-len(todo) // recognizer.children)))
+    chunks = (todo[start:start + batch] for start in range(0, len(todo), batch))
+    done = 0  # a recognizer in other processes is sent the next batches before this one is stored
+    for chunk, results in recognize_batches(recognizer, chunks, lambda chunk: [texts[i] for i in chunk]):
         pending = {keys[i]: r for i, r in zip(chunk, results)}
         found.update(pending)
         cache.put(pending, recognizer.version)
+        done += len(chunk)
         if progress:
-            progress(start + len(chunk), len(todo))
+            progress(done, len(todo))
     return [found[k] for k in keys]

@@ -669,22 +669,12 @@ class SearchIndex:
         names until they are resolved), then resolve the collection's entities
         (:meth:`resolve_names`). A recognizer of another version than the stored names' has them
         all found again, once. Returns how many articles were done."""
-        from newsreader.core.article import MAX_NER_CHARS
-
         self._names_from = (recognizer, entity_cache)
         self._check_recognizer(getattr(recognizer, "version", "") if recognizer is not None else "")
         with self.lock:
             (total,) = self.db.execute("SELECT count(*) FROM docs WHERE ents IS NULL").fetchone()
         done = 0
-        while True:
-            with self.lock:  # names are found in the start of a text: that is all that is read here
-                rows = self.db.execute("SELECT d.rowid, d.meta, substr(b.body, 1, ?) FROM docs d "
-                                       "JOIN bodies b ON b.rowid = d.rowid WHERE d.ents IS NULL LIMIT ?",
-                                       (MAX_NER_CHARS, batch)).fetchall()
-            if not rows:
-                break
-            articles = [_unpack(m, b) for _, m, b in rows]
-            found = self._entities(articles, recognizer, entity_cache)
+        for rows, articles, found in self._pending_batches(recognizer, entity_cache, batch):
             with self._write() as db:
                 for (rowid, _, _), a in zip(rows, articles):
                     if db.execute("SELECT 1 FROM docs WHERE rowid = ? AND ents IS NULL", (rowid,)).fetchone() is None:
@@ -693,7 +683,7 @@ class SearchIndex:
                     stored_names.add(db, rowid, title, body, extra)
                     self._write_names(db, rowid, own, extra)
             done += len(rows)
-            del rows, articles
+            del rows, articles, found
             if progress:
                 progress(done, total, "entities")
         if done:
@@ -701,6 +691,55 @@ class SearchIndex:
                 self._invalidate_vocabulary()
         self.resolve_names()
         return done
+
+    def _pending_batches(self, recognizer, entity_cache, batch: int):
+        """The articles still without names, ``batch`` at a time, each batch with its names found
+        (through the cache). A recognizer in other processes is sent the next batches before the
+        caller has stored this one (``process.recognize_batches``): it never waits for the writes."""
+        from newsreader.core.article import MAX_NER_CHARS
+
+        def read():
+            last = 0
+            while True:
+                with self.lock:  # names are found in the start of a text: that is all that is read here
+                    rows = self.db.execute(
+                        "SELECT d.rowid, d.meta, substr(b.body, 1, ?) FROM docs d JOIN bodies b ON b.rowid = d.rowid "
+                        "WHERE d.ents IS NULL AND d.rowid > ? ORDER BY d.rowid LIMIT ?",
+                        (MAX_NER_CHARS, last, batch)).fetchall()
+                if not rows:
+                    return
+                last = rows[-1][0]
+                yield rows, [_unpack(m, b) for _, m, b in rows]
+
+        if recognizer is None:
+            for rows, articles in read():
+                yield rows, articles, {}
+            return
+        from newsreader.core.ner.cache import EntityCache, text_key
+        from newsreader.core.ner.process import recognize_batches
+
+        cache = entity_cache if entity_cache is not None else EntityCache(None)
+        version = recognizer.version
+
+        def prepared():
+            for rows, articles in read():
+                texts = ner_texts(articles)
+                keys = [text_key(t) for t in texts]
+                known = cache.get(sorted(set(keys)), version)
+                if any(m.end > len(t) for k, t in zip(keys, texts) for m in known.get(k, ())):
+                    cache.recover(ValueError("a stored mention lies outside its text"))
+                    known = {}
+                todo = list({k: i for i, k in enumerate(keys) if k not in known}.values())  # each text once
+                yield rows, articles, texts, keys, known, todo
+
+        for (rows, articles, texts, keys, known, todo), results in recognize_batches(
+                recognizer, prepared(), lambda b: [b[2][i] for i in b[5]]):
+            fresh = {keys[i]: r for i, r in zip(todo, results)}
+            cache.put(fresh, version)
+            known.update(fresh)
+            for notice in cache.new_notices():
+                self._notice(notice)
+            yield rows, articles, self._linked(articles, texts, [known[k] for k in keys], recognizer)
 
     def _check_recognizer(self, version: str) -> None:
         with self.lock:
@@ -760,21 +799,14 @@ class SearchIndex:
             self._invalidate_vocabulary()
         return changed
 
-    def _entities(self, articles: list[Article], recognizer,
-                  entity_cache) -> dict[str, tuple[list, list, list[str], dict[str, list[str]]]]:
+    @staticmethod
+    def _linked(articles: list[Article], texts: list[str], found: list, recognizer
+                ) -> dict[str, tuple[list, list, list[str], dict[str, list[str]]]]:
         """Each article's linked mentions (title, text), the folded names its text does not
         contain as written (see ``names.extra``), and its own names by kind (the forms and base
-        names of its mentions)."""
-        if recognizer is None or not articles:
-            return {}
-        from newsreader.core.ner.cache import EntityCache, recognize_all
+        names of its mentions). ``found``: the mentions of ``texts`` (``ner_texts``)."""
         from newsreader.core.ner.link import link_article
 
-        cache = entity_cache if entity_cache is not None else EntityCache(None)
-        texts = ner_texts(articles)
-        found = recognize_all(texts, recognizer, cache)
-        for notice in cache.new_notices():
-            self._notice(notice)
         known = getattr(recognizer, "is_known_base", None)
         out = {}
         for n, a in enumerate(articles):
