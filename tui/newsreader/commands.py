@@ -8,6 +8,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from newsreader.keys import key_names
 
+PALETTE_NAMES = 5_000  # the most widespread names only: the palette matches every label at each key
+
 
 class ReaderCommands(Provider):
     """Commands of the hub screen; they run the same actions as the keys."""
@@ -35,7 +37,7 @@ class ReaderCommands(Provider):
             return []
         return [(f"Jump to entity: {e.canonical} ({e.type}, {e.article_count} articles)",
                  partial(hub.filter_by_entity, e.type, e.canonical), "Show every article that mentions it")
-                for e in hub.entities]
+                for e in hub.entities[:PALETTE_NAMES]]
 
     def _articles(self):
         hub = self._hub()

@@ -8,13 +8,9 @@ from dataclasses import dataclass, field
 from newsreader.core.article import Article, ner_texts
 from newsreader.core.ner.cache import EntityCache, recognize_all
 from newsreader.core.ner.link import Entity, EntityIndex, LinkedMention
-from newsreader.core.ner.types import Recognizer
+from newsreader.core.ner.types import ArticleEntities, Recognizer
 
-
-@dataclass
-class ArticleEntities:
-    title: list[LinkedMention] = field(default_factory=list)  # offsets into article.title
-    body: list[LinkedMention] = field(default_factory=list)   # offsets into article.body
+__all__ = ["ArticleEntities", "CollectionEntities", "analyse", "default_cache", "mention_json"]
 
 
 @dataclass

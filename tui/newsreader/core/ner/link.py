@@ -18,11 +18,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
 from newsreader.core.ner.features import fold
-from newsreader.core.ner.types import Mention
+from newsreader.core.ner.types import LinkedMention, Mention
+
+__all__ = ["Entity", "EntityIndex", "LinkedMention", "degenitive", "link_article", "name_key", "resolve", "same_name"]
 
 _SPACES = re.compile(r"\s+")
 _SPLIT = re.compile(r"[\s\-‐‑–]+")
@@ -43,6 +42,8 @@ def same_name(a: str, b: str) -> bool:
 
 
 def _same_words(wa: list[str], wb: list[str]) -> bool:
+    from rapidfuzz.distance import Levenshtein  # loaded when names are compared: not for reading them
+
     if wa == wb:
         return True
     if len(wa) != len(wb) or not wa:
@@ -60,13 +61,6 @@ def degenitive(text: str, is_known: Callable[[str, str], bool]) -> str:
             if suffix != "s" or is_known(base, text):
                 return base
     return text
-
-
-@dataclass
-class LinkedMention:
-    mention: Mention
-    base: str      # the article-level name this mention stands for
-    canonical: str = ""
 
 
 def link_article(mentions: Iterable[Mention],
@@ -122,6 +116,9 @@ def resolve(groups: Mapping[Group, Counter]) -> tuple[dict[Group, Group], dict[G
     which it was), a lone surname and the one multi-word person of the collection it ends. The
     canonical name is the most frequent multi-word spelling, else the most frequent spelling.
     Works on the groups only: the cost does not grow with the number of mentions."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
     parent = {k: k for k in groups}
 
     def find(k):

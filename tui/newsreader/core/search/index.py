@@ -900,7 +900,7 @@ class SearchIndex:
     def article_names(self, article_id: str):
         """The names found in one article (``ArticleEntities``: mentions with their canonical
         names), or None while they are still to be found."""
-        from newsreader.core.ner.collection import ArticleEntities
+        from newsreader.core.ner.types import ArticleEntities
 
         found = stored_names.article_entities(self.db, article_id)
         return None if found is None else ArticleEntities(*found)

@@ -26,6 +26,7 @@ the article, so ``per:"Wladimir Putin"`` finds each article the names panel list
 from __future__ import annotations
 
 import hashlib
+import itertools
 import marshal
 import sqlite3
 from collections import Counter, defaultdict
@@ -33,8 +34,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the linker (and rapidfuzz) load when names are first stored or read
-    from newsreader.core.ner.link import LinkedMention
+if TYPE_CHECKING:
+    from newsreader.core.ner.types import LinkedMention
 
 ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
 BLOB_VERSION = 1
@@ -87,8 +88,7 @@ def unpack(blob: bytes) -> tuple[list[LinkedMention], list[LinkedMention], list[
     if version != BLOB_VERSION or type(title) is not list or type(body) is not list or type(extra) is not list:
         raise ValueError("an article's stored names are not in the form newsreader writes")
 
-    from newsreader.core.ner.link import LinkedMention
-    from newsreader.core.ner.types import Mention
+    from newsreader.core.ner.types import LinkedMention, Mention
 
     def linked(rows: list) -> list[LinkedMention]:
         out = []
@@ -232,23 +232,30 @@ def resolve(db: sqlite3.Connection, write_names: Callable[[int, dict[str, list[s
     db.execute("UPDATE entities SET (articles, mentions) = (SELECT count(DISTINCT d.doc), sum(d.n) FROM group_docs d "
                "JOIN groups g ON g.id = d.grp WHERE g.entity = entities.id)")
     check()
-    by_doc: dict[int, set[int]] = defaultdict(set)
-    for doc, grp in db.execute("SELECT doc, grp FROM group_docs"):
-        by_doc[doc].add(entity_of[grp])
-    rewritten = 0
     signatures = dict(db.execute("SELECT rowid, nsig FROM docs WHERE ents IS NOT NULL"))
-    for doc, sig in signatures.items():
+    rewritten = 0
+
+    def update(doc: int, eids: Iterable[int]) -> None:
+        nonlocal rewritten
         names: dict[str, set[str]] = {}
-        for eid in by_doc.get(doc, ()):
+        for eid in eids:
             kind, spelled = names_of[eid]
             names.setdefault(kind, set()).update(spelled)
         row = {kind: sorted(v) for kind, v in sorted(names.items())}
         new = hashlib.blake2b(repr(row).encode(), digest_size=8).digest()
-        if new != sig:
+        if new != signatures.pop(doc, None):
             (blob,) = db.execute("SELECT ents FROM docs WHERE rowid = ?", (doc,)).fetchone()
             write_names(doc, row, unpack(blob)[2])
             db.execute("UPDATE docs SET nsig = ? WHERE rowid = ?", (new, doc))
             rewritten += 1
+
+    # one article at a time (the rows come by article): the collection's pairs are never all in memory
+    rows = db.execute("SELECT doc, grp FROM group_docs ORDER BY doc")
+    for doc, pairs in itertools.groupby(rows, key=lambda row: row[0]):
+        if doc in signatures:
+            update(doc, {entity_of[grp] for _, grp in pairs})
+    for doc in list(signatures):  # the articles without a name
+        update(doc, ())
     set_info(db, "resolved", "1")
     return rewritten
 
@@ -259,15 +266,14 @@ def article_entities(db: sqlite3.Connection, article_id: str) -> tuple[list[Link
     row = db.execute("SELECT rowid, ents FROM docs WHERE article_id = ?", (article_id,)).fetchone()
     if row is None or row[1] is None:
         return None
-    from newsreader.core.ner.link import name_key
-
     rowid, blob = row
     title, body, _ = unpack(blob)
-    canonical = {(kind, key): name for kind, key, name in db.execute(
-        "SELECT g.type, g.key, e.canonical FROM group_docs d JOIN groups g ON g.id = d.grp "
-        "JOIN entities e ON e.id = g.entity WHERE d.doc = ?", (rowid,))}
+    # by the spelling of the base (each is in one group of its type): no folding, no linker to load
+    canonical = {(kind, base): name for kind, base, name in db.execute(
+        "SELECT g.type, f.text, e.canonical FROM group_docs d JOIN groups g ON g.id = d.grp "
+        "JOIN forms f ON f.grp = g.id AND f.bases > 0 JOIN entities e ON e.id = g.entity WHERE d.doc = ?", (rowid,))}
     for lm in title + body:
-        lm.canonical = canonical.get((lm.mention.type, name_key(lm.base)), lm.base)
+        lm.canonical = canonical.get((lm.mention.type, lm.base), lm.base)
     return title, body
 
 
