@@ -189,3 +189,23 @@ def test_another_version_of_the_recognizer_finds_every_name_again_once(tmp_path)
     assert index.recognize_pending(newer) == 5 and newer.texts == 10
     assert index.recognize_pending(Capitals("capitals:2")) == 0
     assert entities(index) == {"Anna Berger": 5, "Carl Vogt": 5}
+
+
+def test_an_article_whose_title_changes_case_gets_its_names_and_its_entities_search_row_again(tmp_path):
+    # same id (case does not count), another title: its names are found again, and its search
+    # row again holds every spelling of its entities, not only its own
+    folder = tmp_path / "c"
+    write(folder, "a.txt", "Eins", "Heute kam Carl Vogt nach Wien.")
+    b = folder / "b.md"
+    b.write_text("---\ntitle: Zwei Tage\n---\nMorgen kommt Vogt wieder.\n", encoding="utf-8")
+    index = SearchIndex(tmp_path / "index.sqlite")
+    index.refresh([folder])
+    index.recognize_pending(Capitals())
+    assert hits(index, 'per:"Carl Vogt"') == {"a", "b"}
+    before = {a.id: a.title for a in index.articles(bodies=False)}
+    b.write_text(b.read_text(encoding="utf-8").replace("Zwei Tage", "ZWEI TAGE"), encoding="utf-8")
+    index.refresh([folder])
+    after = {a.id: a.title for a in index.articles(bodies=False)}
+    assert after.keys() == before.keys() and after != before  # the same articles, one title other
+    assert index.recognize_pending(Capitals()) == 1
+    assert hits(index, 'per:"Carl Vogt"') == {"a", "b"}

@@ -89,7 +89,7 @@ SNIPPET_BYTES = 100_000  # a snippet is taken from this much of the start of a t
 FIRST_BATCH = 50  # files in the first write of a refresh
 OPTIMIZE_AFTER = 1000  # articles added or gone since the last optimize (see SearchIndex.optimize)
 BATCH_CHARS = 32 * 2**20  # a batch of files is written when its texts reach this size
-ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
+ENTITY_TYPES = stored_names.ENTITY_TYPES
 TABLES = {"files", "docs", "bodies", "fts", "names", "holds"} | stored_names.TABLES
 _SHADOWS = ("fts_", "names_")  # FTS5 keeps its data in tables named after it (fts_data, …); and names_vocab
 # run with NULLs these do nothing (see _run_large)
@@ -257,6 +257,13 @@ def _unpack(blob: bytes, body: str, lazy: bool = False) -> Article:
                    date=ArticleDate(datetime.fromisoformat(date[0]), date[1], date[2]) if date else None,
                    source=source, author=author, url=url, kicker=kicker, redecoded=redecoded,
                    boilerplate=boilerplate, notices=notices, lazy=lazy)
+
+
+def _drop_names(db: sqlite3.Connection, rowid: int) -> None:
+    """An article's names out of the store and its row out of the search's names table (in a
+    write transaction): they are found again, or the article goes."""
+    stored_names.remove(db, rowid)
+    db.execute("DELETE FROM names WHERE rowid = ?", (rowid,))
 
 
 def _run_large(db: sqlite3.Connection, sql: str, args: tuple) -> None:
@@ -632,8 +639,7 @@ class SearchIndex:
         if same_text:  # other metadata: the index entry changes only with the title or the source
             old = _unpack(old_meta, "")
             if old.title != a.title:  # the names' offsets in the title are out of date: found again
-                stored_names.remove(db, rowid)
-                db.execute("DELETE FROM names WHERE rowid = ?", (rowid,))
+                _drop_names(db, rowid)
             if (old.title, folded_text(old.source or "")) != (a.title, folded_text(a.source or "")):
                 body = index_text(a.body)
                 a.body = ""
@@ -648,9 +654,8 @@ class SearchIndex:
         _run_large(db, _DELETE_FTS, (rowid, *_fts_values(_unpack(old_meta, old_body))))
         del old_body
         _write_text(db, rowid, a.body, new=False)
-        stored_names.remove(db, rowid)
-        db.execute("DELETE FROM names WHERE rowid = ?", (rowid,))
-        db.execute("UPDATE docs SET date = ?, meta = ?, nsig = NULL WHERE rowid = ?", (date, meta, rowid))
+        _drop_names(db, rowid)
+        db.execute("UPDATE docs SET date = ?, meta = ? WHERE rowid = ?", (date, meta, rowid))
         values = _fts_values(a)
         a.body = ""
         _run_large(db, _INSERT_FTS, (rowid, *values))
@@ -834,8 +839,7 @@ class SearchIndex:
                 del body
                 _run_large(db, _DELETE_FTS, (rowid, *values))
                 del values
-                stored_names.remove(db, rowid)
-                db.execute("DELETE FROM names WHERE rowid = ?", (rowid,))
+                _drop_names(db, rowid)
                 db.execute("DELETE FROM docs WHERE rowid = ?", (rowid,))
                 db.execute("DELETE FROM bodies WHERE rowid = ?", (rowid,))
         return len(orphans)

@@ -34,10 +34,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from newsreader.core.ner.types import TYPES
+
 if TYPE_CHECKING:
     from newsreader.core.ner.types import LinkedMention
 
-ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
+ENTITY_TYPES = TYPES  # the recognizers' types, in the search's column order
 BLOB_VERSION = 1
 
 SCHEMA = (
@@ -139,12 +141,12 @@ def add(db: sqlite3.Connection, rowid: int, title: list[LinkedMention], body: li
 
 def remove(db: sqlite3.Connection, rowid: int) -> None:
     """Take an article's names out of the groups (in the caller's write transaction); its blob
-    becomes NULL. A blob that cannot be read leaves counts that cannot be taken back: the groups
+    and the signature of its search row become NULL (the row is the caller's). A blob that cannot be read leaves counts that cannot be taken back: the groups
     are then made again from every article (:func:`regroup`)."""
     row = db.execute("SELECT ents FROM docs WHERE rowid = ?", (rowid,)).fetchone()
     if row is None or row[0] is None:
         return
-    db.execute("UPDATE docs SET ents = NULL WHERE rowid = ?", (rowid,))
+    db.execute("UPDATE docs SET ents = NULL, nsig = NULL WHERE rowid = ?", (rowid,))
     try:
         title, body, _ = unpack(row[0])
     except ValueError:
@@ -166,11 +168,16 @@ def remove(db: sqlite3.Connection, rowid: int) -> None:
     set_info(db, "resolved", "0")
 
 
+def _clear(db: sqlite3.Connection) -> None:
+    """No groups and no entities (what the articles' blobs say is made again, or found again)."""
+    for table in ("groups", "forms", "group_docs", "entities"):
+        db.execute(f"DELETE FROM {table}")
+
+
 def regroup(db: sqlite3.Connection) -> None:
     """Make the groups again from every article's blob; an article whose blob cannot be read is
     to be recognised again (NULL)."""
-    for table in ("groups", "forms", "group_docs", "entities"):
-        db.execute(f"DELETE FROM {table}")
+    _clear(db)
     for rowid, blob in db.execute("SELECT rowid, ents FROM docs WHERE ents IS NOT NULL").fetchall():
         try:
             title, body, extra = unpack(blob)
@@ -183,8 +190,7 @@ def regroup(db: sqlite3.Connection) -> None:
 
 def forget_all(db: sqlite3.Connection) -> None:
     """Every article's names are to be found again (another recognizer, say)."""
-    for table in ("groups", "forms", "group_docs", "entities"):
-        db.execute(f"DELETE FROM {table}")
+    _clear(db)
     db.execute("UPDATE docs SET ents = NULL")
     db.execute("DELETE FROM names")
     db.execute("UPDATE docs SET nsig = NULL")
