@@ -40,17 +40,17 @@ class BookmarksScreen(Screen[str | None]):
         Binding("e", "edit_note", "Note", id="edit_note"),
     ]
 
-    @dataclass
+    @dataclass(eq=False, repr=False)
     class Opened(Message):
         """Up, with ``version``: the bookmarks it shows are the hub's at that count of changes."""
 
         version: int
 
-    @dataclass
+    @dataclass(eq=False, repr=False)
     class Remove(Message):
         article_id: str
 
-    @dataclass
+    @dataclass(eq=False, repr=False)
     class SetNote(Message):
         article_id: str
         note: str

@@ -84,8 +84,9 @@ class MainScreen(Screen[None]):
     ]
 
     # --- messages from the workers -------------------------------------------------------------
+    # (dataclasses for their fields and __init__; no __eq__ or __repr__, which cost launch time)
 
-    @dataclass
+    @dataclass(eq=False, repr=False)
     class Listed(Message):
         """The collection as the index knows it (``final``: after checking every file)."""
 
@@ -95,7 +96,7 @@ class MainScreen(Screen[None]):
         notices: list[str]
         index: SearchIndex
 
-    @dataclass
+    @dataclass(eq=False, repr=False)
     class Progress(Message):
         stage: str
         done: int
@@ -105,23 +106,23 @@ class MainScreen(Screen[None]):
             """A newer count of the same stage makes an older one still in the queue needless."""
             return isinstance(message, MainScreen.Progress) and message.stage == self.stage
 
-    @dataclass
+    @dataclass(eq=False, repr=False)
     class SearchReady(Message):
         index: SearchIndex
 
-    @dataclass
+    @dataclass(eq=False, repr=False)
     class EntitiesReady(Message):
         """The collection's names are all found and resolved: its entities, most widespread first."""
 
         entities: list[StoredEntity]
         notices: list[str]
 
-    @dataclass
+    @dataclass(eq=False, repr=False)
     class SearchDone(Message):
         query: str
         result: SearchResult
 
-    @dataclass
+    @dataclass(eq=False, repr=False)
     class MarksLoaded(Message):
         """The bookmarks as read, newest first, and by id (made in the worker: 100,000 of them
         took the screen's thread 0.1 s)."""
@@ -134,12 +135,12 @@ class MainScreen(Screen[None]):
             super().__post_init__()
             self.by_id = {b.id: b for b in self.marks}
 
-    @dataclass
+    @dataclass(eq=False, repr=False)
     class ReadLoaded(Message):
         read: set[str]
         notices: list[str]
 
-    @dataclass
+    @dataclass(eq=False, repr=False)
     class MarkSaved(Message):
         """One change of a bookmark (``action``: add, remove, note) was written, ``bookmark`` as
         saved; or it was not (``error``: why; nothing changed)."""
@@ -148,7 +149,7 @@ class MainScreen(Screen[None]):
         bookmark: Bookmark
         error: str = ""
 
-    @dataclass
+    @dataclass(eq=False, repr=False)
     class ReadSaved(Message):
         """An article was saved as read; or it was not (``error``: why)."""
 
@@ -218,6 +219,11 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         index = self._open_small_index()
+        # the workers start once the first screen is drawn: their Python work would share the
+        # interpreter with the first paint (a quarter of the launch time)
+        self.call_after_refresh(self._start_work, index)
+
+    def _start_work(self, index: SearchIndex | None) -> None:
         self.open_collection(index)
         self.load_marks_and_reading()
 

@@ -174,8 +174,11 @@ class ArticleView(FrameView, can_focus=True):
         self._schedule_show()
 
     def watch_focus_span(self, span: tuple[int, int] | None) -> None:
+        if span is None:
+            self._schedule_show()
+            return
         self._show()  # now: the scroll below needs the text's lines
-        if span is not None and self.article is not None and self.article.body and self._starts:
+        if self.article is not None and self.article.body and self._starts:
             body_offset = len(self.shown.plain) - len(self.parts["body"].plain)  # title, metadata, legend first
             line = bisect_right(self._starts, body_offset + span[0]) - 1
             top, height = int(self.scroll_offset.y), self.scrollable_content_region.height
