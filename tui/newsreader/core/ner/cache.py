@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -27,9 +28,15 @@ def text_key(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def _mentions(data: str) -> list[Mention]:
-    """The mentions stored as ``data``; ValueError when they are not what :meth:`EntityCache.put`
-    writes (a damaged row)."""
+def _mentions(data: str | bytes) -> list[Mention]:
+    """The mentions stored as ``data`` (JSON, compressed as :meth:`EntityCache.put` writes it, or
+    as text as the first caches held it); ValueError when they are not what it writes (a damaged
+    row)."""
+    if type(data) is bytes:
+        try:
+            data = zlib.decompress(data)
+        except zlib.error as exc:
+            raise ValueError(f"stored mentions cannot be read ({exc})") from None
     out = []
     for row in json.loads(data):
         start, end, text, kind, confidence = row
@@ -145,15 +152,16 @@ class EntityCache:
         return out
 
     def put(self, items: dict[str, list[Mention]], model: str) -> None:
-        rows = [(key, model, json.dumps([[m.start, m.end, m.text, m.type, m.confidence] for m in ms],
-                                        ensure_ascii=False)) for key, ms in items.items()]
+        rows = [(key, model, zlib.compress(json.dumps([[m.start, m.end, m.text, m.type, m.confidence] for m in ms],
+                                                      ensure_ascii=False).encode("utf-8"), 6))
+                for key, ms in items.items()]
         try:
             self._retry(lambda: self._put(rows))
         except Exception as exc:
             self.recover(exc)
             self._retry(lambda: self._put(rows))
 
-    def _put(self, rows: list[tuple[str, str, str]]) -> None:
+    def _put(self, rows: list[tuple[str, str, bytes]]) -> None:
         self._db.execute("BEGIN IMMEDIATE")
         try:  # one transaction: all or nothing (and all again when the commit found the file busy)
             self._db.executemany("INSERT OR REPLACE INTO mentions VALUES (?, ?, ?)", rows)

@@ -7,8 +7,9 @@ Layout (schema ``SCHEMA``):
   gone are dropped, and so are articles no file holds any more. An article a changed file still
   holds (same title and text, so the same id) gets that file's metadata and text.
 - ``docs``: one row per article: its metadata (a marshal'd tuple, fast to read back), its ISO
-  date for ``date:`` filters and its entity names; ``bodies`` holds the texts, so a relaunch
-  lists a large collection without reading them and needs no parsing.
+  date for ``date:`` filters and its entity names; ``bodies`` holds the texts (zlib'd UTF-8, a
+  long one as plain text), so a relaunch lists a large collection without reading them and
+  needs no parsing.
 - ``fts``: a contentless FTS5 table over folded text (``fold.index_text``: hyphenated compounds
   are also indexed joined) with the columns title, body, source. It is written once per text:
   names never touch it.
@@ -52,6 +53,7 @@ import os
 import sqlite3
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -277,15 +279,16 @@ def _run_large(db: sqlite3.Connection, sql: str, args: tuple) -> None:
 
 
 def _write_text(db: sqlite3.Connection, rowid: int, text: str, new: bool) -> None:
-    """Store ``text`` as the text of ``rowid`` (a new row, or in place of its text) as UTF-8.
-    A long text is written a piece at a time through SQLite's blob I/O into room made for it:
-    no copy of it as bytes is made, in Python or in SQLite."""
+    """Store ``text`` as the text of ``rowid`` (a new row, or in place of its text): compressed
+    UTF-8 (a blob, half the room of the text), or, for a long text, UTF-8 text written a piece at
+    a time through SQLite's blob I/O into room made for it: no copy of it as bytes is made, in
+    Python or in SQLite. :func:`_stored_text` reads either."""
     if len(text) <= LARGE:
-        data = text.encode("utf-8")
+        data = zlib.compress(text.encode("utf-8"), 6)
         if new:
-            db.execute("INSERT INTO bodies VALUES (?, CAST(? AS TEXT))", (rowid, data))
+            db.execute("INSERT INTO bodies VALUES (?, ?)", (rowid, data))
         else:
-            db.execute("UPDATE bodies SET body = CAST(? AS TEXT) WHERE rowid = ?", (data, rowid))
+            db.execute("UPDATE bodies SET body = ? WHERE rowid = ?", (data, rowid))
         return
     size = sum(len(piece.encode("utf-8")) for piece in pieces(text))
     if new:
@@ -297,8 +300,35 @@ def _write_text(db: sqlite3.Connection, rowid: int, text: str, new: bool) -> Non
             blob.write(piece.encode("utf-8"))
 
 
+def _stored_text(value: object) -> str:
+    """A text as ``bodies`` holds it (compressed UTF-8, or text); ValueError when it is neither
+    (a damaged row), so that nothing of the wrong type reaches the screen."""
+    if type(value) is str:
+        return value
+    if type(value) is not bytes:
+        raise ValueError("an article's stored text is not text")
+    return _inflate(value).decode("utf-8")  # a UnicodeDecodeError is a ValueError
+
+
+def _inflate(data: bytes) -> bytes:
+    try:
+        return zlib.decompress(data)
+    except zlib.error as exc:
+        raise ValueError(f"an article's stored text cannot be read ({exc})") from None
+
+
+def _compressed(db: sqlite3.Connection, rowid: int) -> bytes | None:
+    """The stored text of ``rowid`` when it is compressed (not a long text), else None."""
+    row = db.execute("SELECT CASE WHEN typeof(body) = 'blob' THEN body END FROM bodies WHERE rowid = ?",
+                     (rowid,)).fetchone()
+    return None if row is None else row[0]
+
+
 def _same_text(db: sqlite3.Connection, rowid: int, text: str) -> bool:
-    """Whether the stored text of ``rowid`` is ``text``, compared a piece at a time."""
+    """Whether the stored text of ``rowid`` is ``text``; a long one compared a piece at a time."""
+    data = _compressed(db, rowid)
+    if data is not None:
+        return len(text) <= LARGE and _stored_text(data) == text
     with db.blobopen("bodies", "body", rowid, readonly=True) as blob:
         if len(blob) < len(text):  # UTF-8 takes at least a byte a character
             return False
@@ -651,7 +681,7 @@ class SearchIndex:
             return 0
         # the same id with another text (case, spacing): its names are found again
         (old_body,) = db.execute("SELECT body FROM bodies WHERE rowid = ?", (rowid,)).fetchone()
-        _run_large(db, _DELETE_FTS, (rowid, *_fts_values(_unpack(old_meta, old_body))))
+        _run_large(db, _DELETE_FTS, (rowid, *_fts_values(_unpack(old_meta, _stored_text(old_body)))))
         del old_body
         _write_text(db, rowid, a.body, new=False)
         _drop_names(db, rowid)
@@ -708,13 +738,14 @@ class SearchIndex:
             while True:
                 with self.lock:  # names are found in the start of a text: that is all that is read here
                     rows = self.db.execute(
-                        "SELECT d.rowid, d.meta, substr(b.body, 1, ?) FROM docs d JOIN bodies b ON b.rowid = d.rowid "
+                        "SELECT d.rowid, d.meta, CASE WHEN typeof(b.body) = 'blob' THEN b.body "
+                        "ELSE substr(b.body, 1, ?) END FROM docs d JOIN bodies b ON b.rowid = d.rowid "
                         "WHERE d.ents IS NULL AND d.rowid > ? ORDER BY d.rowid LIMIT ?",
                         (MAX_NER_CHARS, last, batch)).fetchall()
                 if not rows:
                     return
                 last = rows[-1][0]
-                yield rows, [_unpack(m, b) for _, m, b in rows]
+                yield rows, [_unpack(m, _stored_text(b)[:MAX_NER_CHARS]) for _, m, b in rows]
 
         if recognizer is None:
             for rows, articles in read():
@@ -780,11 +811,12 @@ class SearchIndex:
         with self._long_write() as db:
             db.execute("INSERT INTO fts (fts) VALUES ('optimize')")
             db.execute("INSERT INTO names (names) VALUES ('optimize')")
-            db.execute("PRAGMA incremental_vacuum")  # the pages the merge freed (an older file keeps them)
             stored_names.set_info(db, "optimized", str(docs))
-        if self.path is not None:  # and the write-ahead log back into the file
+        if self.path is not None:  # the pages freed (an older file keeps them), and the log into the file
             db = self._connect(self.path)
             try:
+                # executescript steps the pragma to its end; execute() frees a single page
+                retry_busy(lambda: db.executescript("PRAGMA incremental_vacuum;"), self.busy_timeout, self._say_busy)
                 db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 db.close()
@@ -835,7 +867,7 @@ class SearchIndex:
             for rowid in orphans:  # one at a time: a text may be large
                 meta, body = db.execute("SELECT d.meta, b.body FROM docs d JOIN bodies b "
                                         "ON b.rowid = d.rowid WHERE d.rowid = ?", (rowid,)).fetchone()
-                values = _fts_values(_unpack(meta, body))
+                values = _fts_values(_unpack(meta, _stored_text(body)))
                 del body
                 _run_large(db, _DELETE_FTS, (rowid, *values))
                 del values
@@ -880,7 +912,7 @@ class SearchIndex:
             for aid, path in db.execute("SELECT article_id, path FROM holds ORDER BY path"):
                 paths.setdefault(aid, []).append(_fs_path(path))
             for meta, body in db.execute(sql):
-                a = _unpack(meta, body, lazy=not bodies)
+                a = _unpack(meta, _stored_text(body), lazy=not bodies)
                 a.paths = paths.get(a.id, [])
                 out.append(a)
         return sort_articles(out)
@@ -893,9 +925,7 @@ class SearchIndex:
             row = self.db.execute("SELECT b.body FROM docs d JOIN bodies b ON b.rowid = d.rowid "
                                   "WHERE d.article_id = ?", (article.id,)).fetchone()
             if row is not None:
-                if type(row[0]) is not str:
-                    raise ValueError("an article's stored text is not text")
-                article.body = row[0]
+                article.body = _stored_text(row[0])
                 article.lazy = False
         return article
 
@@ -1265,8 +1295,13 @@ class SearchIndex:
                                 f"AND +{table}.rowid IN ({marks})", [match]))
 
     def _text_start(self, rowid: int) -> tuple[str, bool]:
-        """The first ``SNIPPET_BYTES`` of a text, and whether there is more: read as a blob, so a
-        60 MB text costs no more than a short one."""
+        """The first ``SNIPPET_BYTES`` of a text, and whether there is more: a long text is read
+        as a blob, so a 60 MB text costs no more than a short one (which is kept compressed)."""
+        compressed = _compressed(self.db, rowid)
+        if compressed is not None:
+            data = _inflate(compressed)
+            more = len(data) > SNIPPET_BYTES
+            return data[:SNIPPET_BYTES].decode("utf-8", "ignore" if more else "strict"), more
         with self.db.blobopen("bodies", "body", rowid, readonly=True) as blob:
             data = blob.read(SNIPPET_BYTES)
             more = len(blob) > len(data)

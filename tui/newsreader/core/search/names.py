@@ -29,6 +29,7 @@ import hashlib
 import itertools
 import marshal
 import sqlite3
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -77,15 +78,16 @@ def pack(title: list[LinkedMention], body: list[LinkedMention], extra: Iterable[
         return [(lm.mention.start, lm.mention.end, lm.mention.text, lm.mention.type, lm.mention.confidence,
                  lm.base) for lm in linked]
 
-    return marshal.dumps((BLOB_VERSION, rows(title), rows(body), sorted(extra)))
+    return zlib.compress(marshal.dumps((BLOB_VERSION, rows(title), rows(body), sorted(extra))), 6)
 
 
 def unpack(blob: bytes) -> tuple[list[LinkedMention], list[LinkedMention], list[str]]:
     """The article's mentions (title, text) and its extra names; ValueError when the blob is not
     one newsreader wrote."""
     try:
-        version, title, body, extra = marshal.loads(blob)
-    except (EOFError, ValueError, TypeError) as exc:
+        # compressed (a third of the room), or as the first stored names were written
+        version, title, body, extra = marshal.loads(zlib.decompress(blob) if blob[:1] == b"x" else blob)
+    except (EOFError, ValueError, TypeError, zlib.error) as exc:
         raise ValueError(f"an article's stored names cannot be read ({exc})") from None
     if version != BLOB_VERSION or type(title) is not list or type(body) is not list or type(extra) is not list:
         raise ValueError("an article's stored names are not in the form newsreader writes")
