@@ -34,17 +34,21 @@ def add_ner_option(parser: argparse.ArgumentParser) -> None:
                              "model you installed; default from the config file")
 
 
-def recognizer(spec: str | None):
+def recognizer(spec: str | None, pending: int = 0):
+    """The recognizer ``spec`` names (or the config); tagging in child processes, one per core,
+    when ``pending`` texts wait (the caller closes it)."""
     from newsreader.core.config import load_config
     from newsreader.core.ner import get_recognizer
+    from newsreader.core.ner.process import for_many
 
     cfg = load_config()
     for notice in cfg.notices:
         say(notice)
-    found, message = get_recognizer(spec or cfg.ner)
+    spec = spec or cfg.ner
+    found, message = get_recognizer(spec)
     if message:
         say(message)
-    return found
+    return for_many(found, spec, pending)
 
 
 def open_index(paths: list[str], ner: str | None, quiet: bool = False, names: bool = False):
@@ -59,6 +63,13 @@ def open_index(paths: list[str], ner: str | None, quiet: bool = False, names: bo
     report = index.refresh(paths, progress=None if quiet else progress_bar("indexing"))
     report_skipped(report)
     if names or index.pending_entities() or not index.names_resolved():
-        index.recognize_pending(recognizer(ner), default_cache(on_notice=say),
-                                progress=None if quiet else progress_bar("entities"))
+        found = recognizer(ner, index.pending_entities())
+        try:
+            index.recognize_pending(found, default_cache(on_notice=say),
+                                    progress=None if quiet else progress_bar("entities"))
+        except BaseException:  # ^C: the children end now, not after their batches
+            getattr(found, "stop", lambda: None)()
+            raise
+        finally:
+            getattr(found, "close", lambda: None)()
     return index, report

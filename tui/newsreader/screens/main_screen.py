@@ -363,10 +363,11 @@ class MainScreen(Screen[None]):
 
             cache = EntityCache(None)
             unkept.append(f"entity cache in {cache_dir()} unavailable ({exc}); keeping it in memory for this session")
-        if index.pending_entities() > 20:  # many to do: tag in another process, the UI keeps the CPU
-            from newsreader.core.ner.process import ProcessRecognizer
+        from newsreader.core.ner.process import for_many
 
-            recognizer = ProcessRecognizer(recognizer, spec)
+        # many to do: tagged in other processes (at a lower priority), the UI keeps the CPU
+        recognizer = for_many(recognizer, spec, index.pending_entities())
+        if hasattr(recognizer, "stop"):
             self._name_finder = recognizer  # quitting ends it at once (on_unmount)
         try:  # stored in the index as they come (the panel shows them); resolved at the end
             index.recognize_pending(recognizer, cache, progress=progress("Finding names"))

@@ -34,6 +34,15 @@ NICE = 10  # a child's CPU priority below the reader's
 B = TypeVar("B")
 
 
+MANY = 20  # texts to tag for which child processes pay off (starting one takes a fraction of a second)
+
+
+def for_many(recognizer, spec: str, pending: int):
+    """``recognizer`` tagging in child processes when ``pending`` texts wait, else itself. The
+    caller ends the children: ``close()`` when done, ``stop()`` when it gives up."""
+    return ProcessRecognizer(recognizer, spec) if pending > MANY else recognizer
+
+
 def default_children() -> int:
     """One child per core this process may run on, at most :data:`MAX_CHILDREN`."""
     try:
