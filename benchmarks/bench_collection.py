@@ -16,7 +16,8 @@ Times count from just before the benchmark starts the process (interpreter start
 
 - first article on screen: the first screen update (``App._display``, turned into terminal
   output as a terminal would get it) with an article's text in the reader (as bench_ui).
-- search answers: once the hub's ``index`` is set (SearchReady), a thread runs
+- search answers: once the hub's ``index`` is set (aebfc1d: SearchReady, after every file is
+  read; now: the first listing, a search covers the files read so far), a thread runs
   ``index.search("Regierung", limit=200)`` as the hub's search worker does (again every 0.1 s
   while it finds nothing); the time it returns hits.
 - names complete: the hub's ``entities`` is set (EntitiesReady) and the status line shows no
@@ -105,7 +106,7 @@ KEY_WAIT = 120.0  # a key whose screen update takes longer is counted at this
 # differently needs only these three functions changed (article_shown: bench_ui's).
 ''' + ARTICLE_SHOWN + r'''
 
-def search_index(hub):  # set once search is ready (SearchReady)
+def search_index(hub):  # set once search answers (see the docstring)
     return hub.index
 
 

@@ -186,7 +186,7 @@ class MainScreen(Screen[None]):
         self.paths = paths
         self.ner = ner
         self.by_id: dict[str, Article] = {}
-        self.index: SearchIndex | None = None          # set once it is up to date: search uses it
+        self.index: SearchIndex | None = None          # set at the first listing: search covers what is listed
         self._store_index: SearchIndex | None = None   # set with the first listing: texts come from it
         self.search_query = ""                         # the search box's text (results may lag behind)
         self.mark_order: list[Bookmark] = []           # ``marks``, newest first (the bookmarks view's rows)
@@ -206,7 +206,8 @@ class MainScreen(Screen[None]):
         # the layout class is set before the first styling: changing it later restyles every widget
         self.set_class(self.app.size.width < NARROW, "narrow", update=False)
         me = MainScreen
-        yield FilterLine(id="filter").data_bind(me.view, me.articles, waiting=me.waiting_search)
+        yield FilterLine(id="filter").data_bind(me.view, me.articles, waiting=me.waiting_search,
+                                                complete=me.listed_final)
         with Horizontal(id="panes"):
             yield ArticleList(id="article-list").data_bind(me.articles, me.current, me.read, me.title_spans,
                                                            bookmarked=me.marks)
@@ -474,6 +475,13 @@ class MainScreen(Screen[None]):
         self.collection = sort_articles(message.articles, self.newest_first)
         if message.final:
             self.app.keep_loaded()
+        # what is listed can be searched: a search runs over the files read so far, and again
+        # as more come (SearchReady: once all are in)
+        if self.index is None:
+            self.index = message.index
+            self.waiting_search = ""
+        if self.search_query.strip():
+            self._search(self.search_query)
 
     @on(Progress)
     def _progress(self, message: Progress) -> None:

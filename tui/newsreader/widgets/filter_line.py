@@ -22,6 +22,7 @@ class FilterLine(Static):
     view: var[View] = var(View, always_update=True)
     articles: var[list[Article]] = var(list, always_update=True)  # what the view keeps
     waiting: var[str] = var("")  # a search typed before the index is ready
+    complete: var[bool] = var(True)  # every file is read (a search covers those read so far)
     text: var[str | None] = var(None)
 
     def __init__(self, **kwargs) -> None:
@@ -39,8 +40,9 @@ class FilterLine(Static):
             if view.get("name") is not None:
                 hints += " · ] / [ jump between mentions"
         cut = " (first 200)" if search is not None and len(search.ranked) >= RESULTS_LIMIT else ""
+        more = " · more as files are read" if search is not None and not self.complete else ""
         peel = " · escape clears" if len(view.filters) == 1 else " · escape removes the last filter"
-        return view.line(len(self.articles)) + cut + hints + peel
+        return view.line(len(self.articles)) + cut + more + hints + peel
 
     def watch_text(self, text: str | None) -> None:
         self.display = text is not None

@@ -1,0 +1,58 @@
+"""Issue 20: on a cold open the search answers from the files read so far, before the whole
+folder is in, and its results grow as more files come."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from textual.widgets import Static
+
+from newsreader.app import NewsReaderApp
+from newsreader.core import loader
+from newsreader.core.search.index import FIRST_BATCH
+
+
+async def until(pilot, condition, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the condition was never met")
+        await pilot.pause(0.05)
+
+
+async def test_a_search_answers_from_the_files_read_so_far_and_grows_as_more_come(tmp_path, monkeypatch):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    total = FIRST_BATCH + 40
+    for i in range(total):
+        (folder / f"{i:03}.txt").write_text(f"Bericht {i}\n\nDie Regierung beriet am Montag über den Plan {i}.\n",
+                                            encoding="utf-8")
+    gate = threading.Event()
+    real, parsed = loader.load_file, [0]
+
+    def held(path):  # the files after the first batch wait until the test lets them through
+        parsed[0] += 1
+        if parsed[0] > FIRST_BATCH + 5:
+            gate.wait(30)
+        return real(path)
+
+    monkeypatch.setattr(loader, "load_file", held)
+    app = NewsReaderApp([str(folder)])
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            hub = app.screen
+            await until(pilot, lambda: len(hub.collection) == FIRST_BATCH)
+            await pilot.press("slash", *"regierung")
+            await until(pilot, lambda: hub.view.search is not None and len(hub.view.search.ranked) == FIRST_BATCH)
+            assert not hub.listed_final and not gate.is_set()  # answered while the folder is still being read
+            assert {a.id for a in hub.articles} == {a.id for a in hub.collection}  # every file listed so far
+            line = str(hub.query_one("#filter", Static).content)
+            assert f"{FIRST_BATCH} results" in line and "more as files are read" in line
+            gate.set()
+            await until(pilot, lambda: hub.listed_final and len(hub.view.search.ranked) == total)
+            assert {a.id for a in hub.articles} == {a.id for a in hub.collection} and len(hub.collection) == total
+            await until(pilot, lambda: "more as files" not in str(hub.query_one("#filter", Static).content))
+            assert f"{total} results" in str(hub.query_one("#filter", Static).content)
+    finally:
+        gate.set()
