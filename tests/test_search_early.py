@@ -56,3 +56,30 @@ async def test_a_search_answers_from_the_files_read_so_far_and_grows_as_more_com
             assert f"{total} results" in str(hub.query_one("#filter", Static).content)
     finally:
         gate.set()
+
+
+def test_the_first_files_are_stored_and_listed_while_the_folder_is_still_walked(tmp_path, monkeypatch):
+    import sqlite3
+
+    from newsreader.core.search import index as index_module
+    from newsreader.core.search.index import SearchIndex
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for i in range(FIRST_BATCH + 30):
+        (folder / f"{i:03}.txt").write_text(f"Bericht {i}\n\nDie Regierung beriet über den Plan {i}.\n", encoding="utf-8")
+    path = tmp_path / "index.sqlite"
+    real, during_walk, listings = index_module.discover_stat, [], []
+
+    def walk(paths, skipped):
+        for n, item in enumerate(real(paths, skipped)):
+            if n == FIRST_BATCH + 10:  # another connection sees what is committed by now
+                with sqlite3.connect(path) as db:
+                    during_walk.append(db.execute("SELECT count(*) FROM docs").fetchone()[0])
+            yield item
+
+    monkeypatch.setattr(index_module, "discover_stat", walk)
+    index = SearchIndex(path)
+    report = index.refresh([str(folder)], on_batch=lambda: listings.append(len(index)))
+    assert during_walk == [FIRST_BATCH] and listings[0] == FIRST_BATCH
+    assert report.parsed == FIRST_BATCH + 30 and len(index) == FIRST_BATCH + 30

@@ -88,7 +88,7 @@ MIN_PREFIX = 3          # a word being typed completes from its third letter on
 MAX_FUZZY = 12
 SNIPPET_CHARS = 180
 SNIPPET_BYTES = 100_000  # a snippet is taken from this much of the start of a text
-FIRST_BATCH = 50  # files in the first write of a refresh
+FIRST_BATCH = 20  # files in the first write of a refresh (the first listing of a cold open)
 OPTIMIZE_AFTER = 1000  # articles added or gone since the last optimize (see SearchIndex.optimize)
 BATCH_CHARS = 32 * 2**20  # a batch of files is written when its texts reach this size
 ENTITY_TYPES = stored_names.ENTITY_TYPES
@@ -570,33 +570,14 @@ class SearchIndex:
         with self.lock:
             known = {_fs_path(p): (m, s, why) for p, m, s, why in
                      self.db.execute("SELECT path, mtime_ns, size, reason FROM files")}
-        todo: list[tuple[str, int, int]] = []
-        seen: set[str] = set()
-        for key, st in discover_stat(paths, report.skipped):
-            seen.add(key)
-            report.files += 1
-            old = known.get(key)
-            if old and old[0] == st.st_mtime_ns and old[1] == st.st_size:
-                report.unchanged += 1
-                if old[2]:
-                    report.skipped.append(Skipped(key, old[2]))
-                continue
-            todo.append((key, st.st_mtime_ns, st.st_size))
-        gone = [(_db_path(p),) for p in known if p not in seen]
-        if gone:
-            with self._write() as db:
-                db.executemany("DELETE FROM files WHERE path = ?", gone)
-                db.executemany("DELETE FROM holds WHERE path = ?", gone)
-        report.removed_files = len(gone)
-
-        if todo:
-            from newsreader.core.loader import LoadError, load_file  # the parsers load only when needed
         written: set[str] = set()  # the first file of this refresh that holds an article gives its values
         parsed: list[tuple[str, int, int, list[Article], str | None]] = []
         chars = 0
-        for n, (key, mtime, size) in enumerate(todo, 1):
-            if progress:
-                progress(n, len(todo), key)
+
+        def parse(key: str, mtime: int, size: int) -> None:
+            nonlocal chars
+            from newsreader.core.loader import LoadError, load_file  # the parsers load only when needed
+
             try:
                 articles = load_file(Path(key))
                 why = None
@@ -609,12 +590,47 @@ class SearchIndex:
             report.parsed += 1
             parsed.append((key, mtime, size, articles, why))
             chars += sum(len(a.body) for a in articles)
-            # the first batch is small: a reader lists what it has after its first few files
+
+        def store() -> None:
+            nonlocal parsed, chars
+            report.added_articles += self._store(parsed, written)
+            parsed, chars = [], 0
+            if on_batch is not None:
+                on_batch()
+
+        todo: list[tuple[str, int, int]] = []
+        seen: set[str] = set()
+        early = 0  # files parsed and stored while the folder is still being walked
+        for key, st in discover_stat(paths, report.skipped):
+            seen.add(key)
+            report.files += 1
+            old = known.get(key)
+            if old and old[0] == st.st_mtime_ns and old[1] == st.st_size:
+                report.unchanged += 1
+                if old[2]:
+                    report.skipped.append(Skipped(key, old[2]))
+                continue
+            todo.append((key, st.st_mtime_ns, st.st_size))
+            if len(todo) == min(batch, FIRST_BATCH):
+                # the first batch goes in at once: a reader lists it while the folder is walked on
+                for item in todo:
+                    parse(*item)
+                store()
+                early = len(todo)
+        gone = [(_db_path(p),) for p in known if p not in seen]
+        if gone:
+            with self._write() as db:
+                db.executemany("DELETE FROM files WHERE path = ?", gone)
+                db.executemany("DELETE FROM holds WHERE path = ?", gone)
+        report.removed_files = len(gone)
+
+        for n, (key, mtime, size) in enumerate(todo[early:], early + 1):
+            if progress:
+                progress(n, len(todo), key)
+            parse(key, mtime, size)
+            # the first batch is small (the walk may have had too few for it)
             if len(parsed) >= (batch if written else min(batch, FIRST_BATCH)) or chars >= BATCH_CHARS or n == len(todo):
-                report.added_articles += self._store(parsed, written)
-                parsed, chars = [], 0
-                if on_batch is not None:
-                    on_batch()
+                store()
         report.removed_articles = self._drop_orphans()
         if report.parsed or report.removed_articles:
             with self.lock:
