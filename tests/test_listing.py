@@ -1,0 +1,61 @@
+"""Issue 20: a listing is sorted in the worker that makes it, in the order the list has; the
+hub sorts it again only when the order was changed while it was on its way."""
+
+from __future__ import annotations
+
+import threading
+
+from newsreader.app import NewsReaderApp
+from newsreader.core import loader
+from newsreader.core.article import sort_articles
+from newsreader.core.search.index import FIRST_BATCH, SearchIndex
+from newsreader.screens.main_screen import MainScreen
+
+from test_search_early import until
+
+
+def dated_folder(tmp_path, n: int):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"{i:03}.txt").write_text(
+            f"Titel: Bericht Nummer {i}\nDatum: {1 + i % 28:02}.{1 + i % 12:02}.20{10 + i % 15}\n\n"
+            f"Die Regierung beriet über den Plan {i}.\n", encoding="utf-8")
+    return folder
+
+
+def test_a_listing_is_sorted_where_it_is_made(tmp_path):
+    index = SearchIndex(None)
+    index.refresh([str(dated_folder(tmp_path, 30))])
+    newest = index.articles(bodies=False)
+    message = MainScreen.Listed(newest, [], True, [], index, newest_first=False)
+    assert [a.id for a in message.articles] == [a.id for a in sort_articles(newest, False)]
+    assert [a.id for a in message.articles] != [a.id for a in newest]
+    assert message.by_id == {a.id: a for a in newest}
+
+
+async def test_the_order_changed_while_files_are_read_holds_for_the_later_listings(tmp_path, monkeypatch):
+    folder = dated_folder(tmp_path, FIRST_BATCH + 30)
+    gate = threading.Event()
+    real, parsed = loader.load_file, [0]
+
+    def held(path):
+        parsed[0] += 1
+        if parsed[0] > FIRST_BATCH:
+            gate.wait(30)
+        return real(path)
+
+    monkeypatch.setattr(loader, "load_file", held)
+    app = NewsReaderApp([str(folder)])
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            hub = app.screen
+            await until(pilot, lambda: len(hub.collection) == FIRST_BATCH)
+            await pilot.press("o")  # oldest first, while the rest is still being read
+            await until(pilot, lambda: not hub.newest_first)
+            gate.set()
+            await until(pilot, lambda: hub.listed_final and len(hub.collection) == FIRST_BATCH + 30)
+            assert [a.id for a in hub.collection] == [a.id for a in sort_articles(hub.collection, False)]
+            assert hub.collection[0].date.sort_key() < hub.collection[-1].date.sort_key()
+    finally:
+        gate.set()
