@@ -20,7 +20,8 @@ def dated_folder(tmp_path, n: int):
     for i in range(n):
         (folder / f"{i:03}.txt").write_text(
             f"Titel: Bericht Nummer {i}\nDatum: {1 + i % 28:02}.{1 + i % 12:02}.20{10 + i % 15}\n\n"
-            f"Die Regierung beriet über den Plan {i}.\n", encoding="utf-8")
+            f"Die Regierung beriet über den Plan {i}. Angela Merkel sprach darüber in Leipzig.\n",
+            encoding="utf-8")
     return folder
 
 
@@ -57,5 +58,36 @@ async def test_the_order_changed_while_files_are_read_holds_for_the_later_listin
             await until(pilot, lambda: hub.listed_final and len(hub.collection) == FIRST_BATCH + 30)
             assert [a.id for a in hub.collection] == [a.id for a in sort_articles(hub.collection, False)]
             assert hub.collection[0].date.sort_key() < hub.collection[-1].date.sort_key()
+    finally:
+        gate.set()
+
+
+async def test_a_warm_open_has_the_stored_names_before_the_folder_is_walked(tmp_path, monkeypatch):
+    from newsreader.core.search import index as index_module
+
+    from test_app_reader import ready
+
+    folder = dated_folder(tmp_path, 30)
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(120, 35)) as pilot:  # the cold open finds and stores the names
+        stored = {(e.type, e.canonical) for e in (await ready(app, pilot)).entities}
+    assert stored
+    gate = threading.Event()
+    real = index_module.discover_stat
+
+    def held(paths, skipped):  # the walk of the folder waits until the test lets it go
+        gate.wait(30)
+        yield from real(paths, skipped)
+
+    monkeypatch.setattr(index_module, "discover_stat", held)
+    app = NewsReaderApp([str(folder)])
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            hub = app.screen
+            await until(pilot, lambda: hub.entities is not None)
+            assert not hub.listed_final and not gate.is_set()
+            assert {(e.type, e.canonical) for e in hub.entities} == stored
+            gate.set()
+            await until(pilot, lambda: hub.listed_final)
     finally:
         gate.set()

@@ -337,6 +337,8 @@ class MainScreen(Screen[None]):
             if len(index):
                 self.post_message(self.Listed(index.articles(bodies=False), [], False, [], index, self.newest_first))
         notices += index.notices
+        if len(index) and index.names_resolved():  # the names the index has, at once: a warm open
+            self.post_message(self.EntitiesReady(index.entities(), []))  # does not wait for the walk
         # later ones (a damaged index rebuilt, a lock waited for) are shown when they happen
         index.on_notice = lambda text: self.app.notify(visible(text), severity="warning", markup=False, timeout=10)
 
