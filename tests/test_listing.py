@@ -91,3 +91,44 @@ async def test_a_warm_open_has_the_stored_names_before_the_folder_is_walked(tmp_
             await until(pilot, lambda: hub.listed_final)
     finally:
         gate.set()
+
+
+def test_the_first_articles_are_those_the_whole_list_begins_with(tmp_path):
+    folder = dated_folder(tmp_path, 60)
+    (folder / "undated.txt").write_text("Ohne Datum\n\nEin Text ohne Datum über Leipzig.\n", encoding="utf-8")
+    index = SearchIndex(None)
+    index.refresh([str(folder)])
+    whole = index.articles(bodies=False)
+    for newest_first in (True, False):
+        listed = sort_articles(whole, newest_first)
+        first = index.first_articles(10, newest_first)
+        assert [a.id for a in first] == [a.id for a in listed[:10]]
+        assert [a.paths for a in first] == [a.paths for a in listed[:10]]
+    assert [a.id for a in index.first_articles(100)] == [a.id for a in whole]  # fewer than asked: all
+
+
+async def test_a_large_collection_shows_its_first_screen_before_the_whole_list(tmp_path, monkeypatch):
+    from newsreader.screens import main_screen
+
+    from test_app_reader import ready
+
+    folder = dated_folder(tmp_path, 40)
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(120, 35)) as pilot:
+        await ready(app, pilot)
+    monkeypatch.setattr(main_screen, "FIRST_SCREEN", 10)
+    monkeypatch.setattr(main_screen, "FIRST_SCREEN_AFTER", 20)
+    monkeypatch.setattr(main_screen, "SMALL_INDEX_BYTES", 0)  # listed by the worker, as a large one is
+    sizes: list[int] = []
+    real = MainScreen.watch_collection
+
+    def watched(self):
+        sizes.append(len(self.collection))
+        real(self)
+
+    monkeypatch.setattr(MainScreen, "watch_collection", watched)
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(120, 35)) as pilot:
+        hub = await ready(app, pilot)
+        assert [n for n in sizes if n][:2] == [10, 40]
+        assert hub.current is hub.collection[0]  # the first article stays the first

@@ -46,6 +46,7 @@ READ_AFTER_SECONDS = 3.0  # a module global, read when the timer is set: tests p
 NOT_SAVED = {"add": "Not bookmarked", "remove": "Bookmark not removed", "note": "Note not saved",
              "read": "Not marked read"}
 SMALL_INDEX_BYTES = 4_000_000  # an index this small is listed before the first paint
+FIRST_SCREEN, FIRST_SCREEN_AFTER = 100, 2_000  # a collection this large lists its first articles first
 NARROW = 110  # below this width the panes stack and the names panel hides
 
 
@@ -334,7 +335,11 @@ class MainScreen(Screen[None]):
             except (OSError, sqlite3.Error) as exc:
                 notices.append(f"search index unavailable ({exc}); keeping it in memory for this session")
                 index = SearchIndex(None)
-            if len(index):
+            known = len(index)
+            if known > FIRST_SCREEN_AFTER:  # a large collection: its first screen, then all of it
+                self.post_message(self.Listed(index.first_articles(FIRST_SCREEN, self.newest_first), [], False, [],
+                                              index, self.newest_first))
+            if known:
                 self.post_message(self.Listed(index.articles(bodies=False), [], False, [], index, self.newest_first))
         notices += index.notices
         if len(index) and index.names_resolved():  # the names the index has, at once: a warm open

@@ -935,6 +935,29 @@ class SearchIndex:
 
     @_recovering
     @_locked
+    def first_articles(self, n: int, newest_first: bool = True) -> list[Article]:
+        """The first ``n`` or so articles of :meth:`articles` in that order, without their
+        texts: a first screen of a large collection, before all of it is read (50,000 articles
+        take a second or more). Taken by the stored date (its ISO text sorts as the list does,
+        all but ties between a day and a time of that day: twice as many are read), undated
+        ones last."""
+        order = "DESC" if newest_first else "ASC"
+        rows = self.db.execute(f"SELECT meta FROM docs WHERE date IS NOT NULL ORDER BY date {order} LIMIT ?",
+                               (2 * n,)).fetchall()
+        if len(rows) < n:  # (the undated by path come with the whole list)
+            rows += self.db.execute("SELECT meta FROM docs WHERE date IS NULL LIMIT ?", (n,)).fetchall()
+        out = [_unpack(meta, "", lazy=True) for (meta,) in rows]
+        marks = ",".join("?" * len(out))
+        paths: dict[str, list[str]] = {}
+        for aid, path in self.db.execute(f"SELECT article_id, path FROM holds WHERE article_id IN ({marks}) "
+                                         "ORDER BY path", [a.id for a in out]):
+            paths.setdefault(aid, []).append(_fs_path(path))
+        for a in out:
+            a.paths = paths.get(a.id, [])
+        return sort_articles(out, newest_first)[:n]
+
+    @_recovering
+    @_locked
     def fill(self, article: Article) -> Article:
         """Load the text of an article listed with ``bodies=False``."""
         if article.lazy:
