@@ -3,7 +3,6 @@ and ends them when it is done or interrupted."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,8 @@ import pytest
 from newsreader.cli import main
 from newsreader.core.ner import process
 from newsreader.core.search.index import SearchIndex, default_index_path
+
+from test_workers import _alive
 
 
 def folder_of(tmp_path: Path, n: int) -> Path:
@@ -42,12 +43,7 @@ def made(monkeypatch) -> list:
 
 
 def gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    # a child already ended but not yet reaped is a zombie: as good as gone
-    return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
+    return not _alive(pid)  # a child ended but not yet reaped (a zombie) is as good as gone
 
 
 def test_index_finds_names_in_child_processes_and_ends_them(tmp_path, made, capsys):

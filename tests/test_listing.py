@@ -6,12 +6,11 @@ from __future__ import annotations
 import threading
 
 from newsreader.app import NewsReaderApp
-from newsreader.core import loader
 from newsreader.core.article import sort_articles
 from newsreader.core.search.index import FIRST_BATCH, SearchIndex
 from newsreader.screens.main_screen import MainScreen
 
-from test_search_early import until
+from test_search_early import held_loader, until
 
 
 def dated_folder(tmp_path, n: int):
@@ -37,16 +36,7 @@ def test_a_listing_is_sorted_where_it_is_made(tmp_path):
 
 async def test_the_order_changed_while_files_are_read_holds_for_the_later_listings(tmp_path, monkeypatch):
     folder = dated_folder(tmp_path, FIRST_BATCH + 30)
-    gate = threading.Event()
-    real, parsed = loader.load_file, [0]
-
-    def held(path):
-        parsed[0] += 1
-        if parsed[0] > FIRST_BATCH:
-            gate.wait(30)
-        return real(path)
-
-    monkeypatch.setattr(loader, "load_file", held)
+    gate = held_loader(monkeypatch, FIRST_BATCH)
     app = NewsReaderApp([str(folder)])
     try:
         async with app.run_test(size=(120, 35)) as pilot:

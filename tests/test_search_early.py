@@ -13,6 +13,21 @@ from newsreader.core import loader
 from newsreader.core.search.index import FIRST_BATCH
 
 
+def held_loader(monkeypatch, after: int) -> threading.Event:
+    """Files after the first ``after`` are parsed only once the returned event is set."""
+    gate = threading.Event()
+    real, parsed = loader.load_file, [0]
+
+    def held(path):
+        parsed[0] += 1
+        if parsed[0] > after:
+            gate.wait(30)
+        return real(path)
+
+    monkeypatch.setattr(loader, "load_file", held)
+    return gate
+
+
 async def until(pilot, condition, seconds: float = 30.0) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -28,16 +43,7 @@ async def test_a_search_answers_from_the_files_read_so_far_and_grows_as_more_com
     for i in range(total):
         (folder / f"{i:03}.txt").write_text(f"Bericht {i}\n\nDie Regierung beriet am Montag über den Plan {i}.\n",
                                             encoding="utf-8")
-    gate = threading.Event()
-    real, parsed = loader.load_file, [0]
-
-    def held(path):  # the files after the first batch wait until the test lets them through
-        parsed[0] += 1
-        if parsed[0] > FIRST_BATCH + 5:
-            gate.wait(30)
-        return real(path)
-
-    monkeypatch.setattr(loader, "load_file", held)
+    gate = held_loader(monkeypatch, FIRST_BATCH + 5)  # the rest waits until the test lets it through
     app = NewsReaderApp([str(folder)])
     try:
         async with app.run_test(size=(120, 35)) as pilot:

@@ -232,7 +232,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         index = self._open_small_index()
         # the workers start once the first screen is drawn: their Python work would share the
-        # interpreter with the first paint (a quarter of the launch time)
+        # interpreter with the first paint and delay it (by some 30 ms on the seeds)
         self.call_after_refresh(self._start_work, index)
 
     def _start_work(self, index: SearchIndex | None) -> None:
