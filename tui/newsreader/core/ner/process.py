@@ -30,11 +30,9 @@ from newsreader.core.stopping import Stopped
 MAX_CHILDREN = 4
 PER_CHILD = 2  # batches a child holds: the one it tags and the next, already in its pipe
 NICE = 10  # a child's CPU priority below the reader's
+MANY = 20  # texts to tag for which child processes pay off (starting one takes a fraction of a second)
 
 B = TypeVar("B")
-
-
-MANY = 20  # texts to tag for which child processes pay off (starting one takes a fraction of a second)
 
 
 def for_many(recognizer, spec: str, pending: int):

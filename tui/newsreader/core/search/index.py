@@ -261,6 +261,16 @@ def _unpack(blob: bytes, body: str, lazy: bool = False) -> Article:
                    boilerplate=boilerplate, notices=notices, lazy=lazy)
 
 
+def _paths_of(db: sqlite3.Connection, article_ids: list[str]) -> dict[str, list[str]]:
+    """The paths each of these articles was found at, in order."""
+    marks = ",".join("?" * len(article_ids))
+    paths: dict[str, list[str]] = {}
+    for aid, path in db.execute(f"SELECT article_id, path FROM holds WHERE article_id IN ({marks}) ORDER BY path",
+                                article_ids):
+        paths.setdefault(aid, []).append(_fs_path(path))
+    return paths
+
+
 def _drop_names(db: sqlite3.Connection, rowid: int) -> None:
     """An article's names out of the store and its row out of the search's names table (in a
     write transaction): they are found again, or the article goes."""
@@ -947,11 +957,7 @@ class SearchIndex:
         if len(rows) < n:  # (the undated by path come with the whole list)
             rows += self.db.execute("SELECT meta FROM docs WHERE date IS NULL LIMIT ?", (n,)).fetchall()
         out = [_unpack(meta, "", lazy=True) for (meta,) in rows]
-        marks = ",".join("?" * len(out))
-        paths: dict[str, list[str]] = {}
-        for aid, path in self.db.execute(f"SELECT article_id, path FROM holds WHERE article_id IN ({marks}) "
-                                         "ORDER BY path", [a.id for a in out]):
-            paths.setdefault(aid, []).append(_fs_path(path))
+        paths = _paths_of(self.db, [a.id for a in out])
         for a in out:
             a.paths = paths.get(a.id, [])
         return sort_articles(out, newest_first)[:n]
@@ -1206,10 +1212,7 @@ class SearchIndex:
         marks = ",".join("?" * len(ranked))
         articles = {rowid: _unpack(meta, "", lazy=True) for rowid, meta in self.db.execute(
             f"SELECT rowid, meta FROM docs WHERE rowid IN ({marks})", [r for r, _ in ranked])}
-        paths: dict[str, list[str]] = {}
-        for aid, path in self.db.execute(f"SELECT article_id, path FROM holds WHERE article_id IN ({marks}) "
-                                         "ORDER BY path", [a.id for a in articles.values()]):
-            paths.setdefault(aid, []).append(_fs_path(path))
+        paths = _paths_of(self.db, [a.id for a in articles.values()])
         terms = frozenset(matched)
         hits = []
         for rowid, (score, tier) in ranked:

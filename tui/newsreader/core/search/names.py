@@ -1,6 +1,6 @@
 """The names of a collection, stored in its index: found once, linked once, read by everyone.
 
-Per article (``docs.ents``, a marshal blob; NULL while its names are still to be found): its
+Per article (``docs.ents``, a zlib'd marshal blob; NULL while its names are still to be found): its
 mentions as the recognizer found them (offsets into the title and into the text, type, text,
 confidence), the article-level name each stands for (``link_article``: a genitive is its base,
 a lone surname the one full name of the article that ends with it) and ``extra``, the folded
@@ -193,9 +193,8 @@ def regroup(db: sqlite3.Connection) -> None:
 def forget_all(db: sqlite3.Connection) -> None:
     """Every article's names are to be found again (another recognizer, say)."""
     _clear(db)
-    db.execute("UPDATE docs SET ents = NULL")
+    db.execute("UPDATE docs SET ents = NULL, nsig = NULL")
     db.execute("DELETE FROM names")
-    db.execute("UPDATE docs SET nsig = NULL")
     set_info(db, "resolved", "0")
 
 
