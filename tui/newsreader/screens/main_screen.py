@@ -329,20 +329,22 @@ class MainScreen(Screen[None]):
         from newsreader.core.search.index import SearchIndex, default_index_path
 
         notices: list[str] = []
+        listing = index is None  # else the hub has listed this small index itself
         if index is None:
             try:
                 index = SearchIndex(default_index_path(self.paths))
             except (OSError, sqlite3.Error) as exc:
                 notices.append(f"search index unavailable ({exc}); keeping it in memory for this session")
                 index = SearchIndex(None)
-            known = len(index)
+        known = len(index)
+        if listing:
             if known > FIRST_SCREEN_AFTER:  # a large collection: its first screen, then all of it
                 self.post_message(self.Listed(index.first_articles(FIRST_SCREEN, self.newest_first), [], False, [],
                                               index, self.newest_first))
             if known:
                 self.post_message(self.Listed(index.articles(bodies=False), [], False, [], index, self.newest_first))
         notices += index.notices
-        if len(index) and index.names_resolved():  # the names the index has, at once: a warm open
+        if known and index.names_resolved():  # the names the index has, at once: a warm open
             self.post_message(self.EntitiesReady(index.entities(), []))  # does not wait for the walk
         # later ones (a damaged index rebuilt, a lock waited for) are shown when they happen
         index.on_notice = lambda text: self.app.notify(visible(text), severity="warning", markup=False, timeout=10)
@@ -494,7 +496,7 @@ class MainScreen(Screen[None]):
         if message.final:
             self.app.keep_loaded()
         # what is listed can be searched: a search runs over the files read so far, and again
-        # as more come (SearchReady: once all are in)
+        # with each listing (the last one: every file)
         if self.index is None:
             self.index = message.index
             self.waiting_search = ""
@@ -529,8 +531,6 @@ class MainScreen(Screen[None]):
         if self.reading is not None and self.reading.lazy:
             self._filled(self.reading)  # its text is in the index now
             self.mutate_reactive(MainScreen.reading)
-        if self.search_query.strip():
-            self._search(self.search_query)
 
     @on(EntitiesReady)
     def _entities_ready(self, message: EntitiesReady) -> None:
