@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from newsreader.core.ner.crf import MODEL_DIR, CRFRecognizer, model_attributes
+from newsreader.core.ner.crf import MODEL_DIR, CRFRecognizer
+from newsreader.core.ner.decode import CRFModel, DocumentTagger, ModelFormatError
 from newsreader.core.ner.features import FeatureExtractor, sentence_features
 from newsreader.core.ner.tokenize import scan, sentences, tokenize
 
+MODEL_FILE = MODEL_DIR / "de-ner.crfsuite"
 SENTENCES = [
     "Bundeskanzler Olaf Scholz hat am Montag in Paris den Präsidenten Emmanuel Macron getroffen .".split(),
     "„ Die USA-Regierung und Kim Jong-un “ : Gespräche in Pjöngjang , sagte Russlands Außenminister .".split(),
@@ -23,31 +25,74 @@ def crf() -> CRFRecognizer:
     return CRFRecognizer()
 
 
-def test_model_attributes_are_the_attributes_the_tagger_knows(crf):
-    info = crf._tagger.info()  # python-crfsuite's own reading of the model
-    assert sorted(model_attributes((MODEL_DIR / "de-ner.crfsuite").read_bytes())) == sorted(
-        {attr for attr, _ in info.state_features})
+@pytest.fixture(scope="module")
+def crfsuite():
+    """python-crfsuite's own tagger for the shipped model: what ``decode`` must agree with."""
+    import pycrfsuite
+
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(MODEL_FILE))
+    return tagger
 
 
-def test_model_attributes_of_other_bytes_are_none():
-    model = (MODEL_DIR / "de-ner.crfsuite").read_bytes()
-    assert model_attributes(b"") is None
-    assert model_attributes(b"not a model at all, but long enough to hold a header") is None
-    assert model_attributes(model[:60_000]) is None  # cut before the attribute dictionary
+def test_the_model_is_read_as_crfsuite_reads_it(crfsuite):
+    model = CRFModel.load(MODEL_FILE)
+    info = crfsuite.info()
+    assert model.labels == crfsuite.labels()
+    assert sorted(model.attributes) == sorted({attr for attr, _ in info.state_features})
+    labels = {lab: i for i, lab in enumerate(model.labels)}
+    attrs = {a: i for i, a in enumerate(model.attributes)}
+    for (attr, lab), weight in list(info.state_features.items())[::97]:
+        assert model.state[attrs[attr], labels[lab]] == pytest.approx(weight, abs=1e-6)  # the dump has 6 decimals
+    for (a, b), weight in info.transitions.items():
+        assert model.trans[labels[a], labels[b]] == pytest.approx(weight, abs=1e-6)
 
 
-def test_features_cut_to_the_model_tag_as_the_full_features(crf):
-    tagger = crf._tagger
-    for tokens in SENTENCES:
-        full = sentence_features(tokens, crf.gazetteer, crf.lexicon)
-        cut = crf._features(tokens, crf.gazetteer)
-        assert all(len(c) < len(f) for c, f in zip(cut, full))  # something was left out
-        results = []
-        for feats in (full, cut):
-            labels = tagger.tag(feats)
-            marginals = [[tagger.marginal(lab, i) for lab in tagger.labels()] for i in range(len(tokens))]
-            results.append((labels, marginals))
-        assert results[0] == results[1]  # the very same floats
+@pytest.mark.parametrize("damage", [lambda b: b"", lambda b: b"not a model at all, but long enough to hold a header",
+                                    lambda b: b[:60_000], lambda b: b"lCRX" + b[4:]])
+def test_a_damaged_model_file_is_refused(tmp_path, damage):
+    bad = tmp_path / "de-ner.crfsuite"
+    bad.write_bytes(damage(MODEL_FILE.read_bytes()))
+    with pytest.raises(ModelFormatError):
+        CRFModel.load(bad)
+
+
+def _crfsuite_tags(crfsuite, crf, tokens):
+    crfsuite.set(sentence_features(tokens, crf.gazetteer, crf.lexicon))
+    labels = crfsuite.tag()
+    return labels, [crfsuite.marginal(lab, i) for i, lab in enumerate(labels)]
+
+
+def test_decode_tags_as_crfsuite_does_from_the_full_features(crf, crfsuite):
+    """``decode`` adds up per-word weight vectors instead of handing CRFsuite ~60 strings a token;
+    labels and marginals must be CRFsuite's, for lone sentences and documents tagged together."""
+    tagger = DocumentTagger(CRFModel.load(MODEL_FILE), crf.lexicon, crf.gazetteer)
+    docs = [SENTENCES, SENTENCES[::-1], [SENTENCES[4]], [[], SENTENCES[0], []]]
+    for doc, (labels, marginals) in zip(docs, tagger.tag_documents(docs)):
+        assert len(labels) == len(doc)
+        for tokens, labs, probs in zip(doc, labels, marginals):
+            want, want_probs = _crfsuite_tags(crfsuite, crf, tokens) if tokens else ([], [])
+            assert labs == want
+            assert list(probs) == pytest.approx(want_probs, abs=1e-9)
+    assert any(lab != "O" for labs in tagger.tag(SENTENCES)[0] for lab in labs)  # names were found
+
+
+def test_decode_agrees_with_crfsuite_on_running_text_when_its_word_memory_is_emptied(crf, crfsuite):
+    tagger = DocumentTagger(CRFModel.load(MODEL_FILE), crf.lexicon, crf.gazetteer)
+    tagger.MAX_WORDS = 5  # emptied before nearly every document
+    text = ("Wladimir Putin hat am Dienstag in Moskau den nordkoreanischen Machthaber Kim Jong Un empfangen. "
+            "Putin sprach von einem „historischen Treffen“, berichtete die Agentur Interfax.\n"
+            "Auch Außenminister Sergej Lawrow und Vertreter von Gazprom nahmen teil. Kim reiste danach "
+            "nach Wladiwostok weiter, wo die Vereinten Nationen keine Beobachter hatten. ÄRGER IN BERLIN: "
+            "Die SPD-Fraktion im Bundestag verlangte von Bundeskanzler Olaf Scholz eine Erklärung.")
+    doc = [[t.text for t in s] for s in sentences(tokenize(text), text)]
+    for _ in range(2):
+        labels, probs = tagger.tag(doc)
+        for tokens, labs, ps in zip(doc, labels, probs):
+            want, want_probs = _crfsuite_tags(crfsuite, crf, tokens)
+            assert labs == want
+            assert list(ps) == pytest.approx(want_probs, abs=1e-9)
+    assert len(tagger._words) <= len({t for s in doc for t in s}) + 2
 
 
 def test_features_stay_the_same_when_the_word_cache_is_emptied(crf):

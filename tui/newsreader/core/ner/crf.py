@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
-import struct
 from collections import Counter
 from functools import cached_property
 from pathlib import Path
 
 from newsreader.core.ner.corpora import spans_of
-from newsreader.core.ner.features import FeatureExtractor, Gazetteer, Lexicon
+from newsreader.core.ner.features import Gazetteer, Lexicon
 from newsreader.core.ner.tokenize import scan, sentence_bounds
 from newsreader.core.ner.types import Mention
 
 MODEL_DIR = Path(__file__).parent / "model"
 # Bump when the tagging code around the model changes, so cached mentions are recomputed.
 LOGIC_VERSION = 4
+GROUP_CHARS = 200_000  # texts tagged together (numpy's work is shared by all their sentences)
 RARE_BAND = 12  # lexicon bands (log-frequency ranks) from here on are rare: Ost, Ufer are 11, der, am 6-7
 
 
@@ -23,11 +23,7 @@ class CRFRecognizer:
     name = "crf"
 
     def __init__(self, model_dir: Path = MODEL_DIR, consistency: bool = True):
-        import pycrfsuite
-
         self.model_dir = Path(model_dir)
-        self._tagger = pycrfsuite.Tagger()
-        self._tagger.open(str(self.model_dir / "de-ner.crfsuite"))
         data = json.loads((self.model_dir / "gazetteer.json").read_text(encoding="utf-8"))
         self.gazetteer = Gazetteer.from_json(data)
         lex = self.model_dir / "lexicon.bin"
@@ -35,11 +31,12 @@ class CRFRecognizer:
         self.consistency = consistency
 
     @cached_property
-    def _features(self) -> FeatureExtractor:
-        """Made when the first text is tagged: a recognizer opened for its ``version`` alone does
-        not read the model's attributes (~40 ms)."""
-        keep = model_attributes((self.model_dir / "de-ner.crfsuite").read_bytes())
-        return FeatureExtractor(self.lexicon, keep=keep)
+    def _decoder(self):
+        """Made when the first text is tagged (numpy and the model's weights, ~0.1 s): a
+        recognizer opened for its ``version`` alone does not pay for them."""
+        from newsreader.core.ner.decode import CRFModel, DocumentTagger
+
+        return DocumentTagger(CRFModel.load(self.model_dir / "de-ner.crfsuite"), self.lexicon, self.gazetteer)
 
     @property
     def version(self) -> str:
@@ -54,60 +51,64 @@ class CRFRecognizer:
         b, f = self.lexicon.lookup(base), self.lexicon.lookup(form)
         return b is not None and (f is None or b[1] <= f[1])
 
-    def tag_sentence(self, tokens: list[str]) -> tuple[list[str], list[float | None]]:
-        if not tokens:
-            return [], []
-        labels = self._tagger.tag(self._features(tokens, self.gazetteer))
-        # The confidence of a mention is the lowest marginal of its tokens. Only tokens that can be
-        # part of a mention need one: those tagged as a name, and capitalised ones that document
-        # consistency may still tag. The rest (most tokens) are skipped for speed: None.
-        marginal = self._tagger.marginal
-        conf = [marginal(lab, i) if lab != "O" or tok[:1].isupper() else None
-                for i, (lab, tok) in enumerate(zip(labels, tokens))]
-        return labels, conf
-
     def tag_document(self, doc: list[list[str]]) -> tuple[list[list[str]], list[list[float | None]]]:
-        tagged = [self.tag_sentence(toks) for toks in doc]
-        labels = [t[0] for t in tagged]
-        confs = [t[1] for t in tagged]
-        if self.consistency:
-            labels = _make_consistent(doc, labels)
-            labels = _extend_by_syllable(doc, labels, self.lexicon)
+        """Per sentence of ``doc`` (its tokens) the labels, and for the tokens that can be part of
+        a mention (tagged as a name by the model, or capitalised, which document consistency may
+        still tag) the model's marginal probability of its label; None for the others."""
+        ((model, labels, probs),) = self._tag([doc])
+        confs = [[float(p) if lab != "O" or tok[:1].isupper() else None for tok, lab, p in zip(toks, labs, ps)]
+                 for toks, labs, ps in zip(doc, model, probs)]
         return labels, confs
 
+    def _tag(self, docs: list[list[list[str]]]) -> list[tuple[list[list[str]], list[list[str]], list]]:
+        """For each document: the model's labels, the labels after document consistency, and the
+        marginal of each model label. The documents are tagged together (far faster than one by one)."""
+        out = []
+        for doc, (model, probs) in zip(docs, self._decoder.tag_documents(docs)):
+            labels = model
+            if self.consistency:
+                labels = _make_consistent(doc, labels)
+                labels = _extend_by_syllable(doc, labels, self.lexicon)
+            out.append((model, labels, probs))
+        return out
+
     def recognize(self, text: str) -> list[Mention]:
-        words, starts = scan(text)
-        bounds = sentence_bounds(words, starts, text)
-        labels, confs = self.tag_document([words[a:b] for a, b in zip(bounds, bounds[1:])])
-        out: list[Mention] = []
-        for first, labs, conf in zip(bounds, labels, confs):
-            for a, b, kind in _spans(labs):
-                start, end = starts[first + a], starts[first + b - 1] + len(words[first + b - 1])
-                known = [c for c in conf[a:b] if c is not None]
-                score = min(known) if known else 0.0
-                out.append(Mention(start, end, text[start:end], kind, round(score, 3)))
+        return self.recognize_many([text])[0]
+
+    def recognize_many(self, texts: list[str]) -> list[list[Mention]]:
+        """The mentions in each text. The texts are tagged together, a few hundred thousand
+        characters at a time (see :meth:`tag_documents`)."""
+        out: list[list[Mention]] = []
+        group: list[tuple[str, list[str], list[int], list[int]]] = []
+        size = 0
+        for i, text in enumerate(texts):
+            words, starts = scan(text)
+            group.append((text, words, starts, sentence_bounds(words, starts, text)))
+            size += len(text)
+            if size >= GROUP_CHARS or i == len(texts) - 1:
+                out += self._mentions(group)
+                group, size = [], 0
+        return out
+
+    def _mentions(self, group) -> list[list[Mention]]:
+        docs = [[words[a:b] for a, b in zip(bounds, bounds[1:])] for _, words, _, bounds in group]
+        out = []
+        for (text, words, starts, bounds), doc, (model, labels, probs) in zip(group, docs, self._tag(docs)):
+            found: list[Mention] = []
+            for first, toks, raw, labs, ps in zip(bounds, doc, model, labels, probs):
+                for a, b, kind in _spans(labs):
+                    start, end = starts[first + a], starts[first + b - 1] + len(words[first + b - 1])
+                    # the lowest marginal of the tokens that can be part of a mention (see tag_document)
+                    known = [ps[i] for i in range(a, b) if raw[i] != "O" or toks[i][:1].isupper()]
+                    score = float(min(known)) if known else 0.0
+                    found.append(Mention(start, end, text[start:end], kind, round(score, 3)))
+            out.append(found)
         return out
 
 
 def _spans(labels: list[str]) -> list[tuple[int, int, str]]:
     """``spans_of`` in order, at once for the many sentences without a name."""
     return sorted(spans_of(labels)) if labels.count("O") != len(labels) else []
-
-
-def model_attributes(model: bytes) -> list[str] | None:
-    """The attributes a CRFsuite model file knows (its attribute dictionary, a CQDB chunk), or
-    None if the file is not laid out as expected."""
-    try:
-        magic, _, kind, _, _, _, count, _, _, base = struct.unpack_from("<4sI4sIIIIIII", model, 0)
-        chunk, _, _, _, size, backward = struct.unpack_from("<4sIIIII", model, base)
-        if magic != b"lCRF" or kind != b"FOMC" or chunk != b"CQDB" or size != count:
-            return None
-        key_size = struct.Struct("<I").unpack_from
-        # each record: id, key size (with the final NUL), key
-        return [model[base + at + 8:base + at + 7 + key_size(model, base + at + 4)[0]].decode("utf-8", "replace")
-                for at in struct.unpack_from(f"<{size}I", model, base + backward)]
-    except (struct.error, ValueError):
-        return None
 
 
 def _make_consistent(doc: list[list[str]], labels: list[list[str]]) -> list[list[str]]:

@@ -253,10 +253,13 @@ class FeatureExtractor:
 
     MAX_WORDS = 200_000
 
-    def __init__(self, lexicon: Lexicon | None = None, keep: Iterable[str] | None = None):
+    def __init__(self, lexicon: Lexicon | None = None, keep: Iterable[str] | None = None,
+                 keep_as: dict[str, object] | None = None):
         self.lexicon = lexicon
-        # The cached words share the kept features' bytes instead of holding copies.
-        self._keep: dict[str, bytes] | None = None if keep is None else {f: f.encode() for f in keep}
+        # The cached words share the kept features' bytes instead of holding copies. ``keep_as``
+        # gives what each kept feature is produced as instead (true values: an attribute's id + 1).
+        self._keep: dict[str, object] | None = (keep_as if keep_as is not None else
+                                                None if keep is None else {f: f.encode() for f in keep})
         self._pair_prefixes: set[str] | None = None
         if self._keep is not None:  # "w-1w=a|b" and "ww+1=a|b" can be kept only if "w-1w=a|" can
             self._pair_prefixes = {f[:i + 1] for f in self._keep if f.startswith(("w-1w=", "ww+1="))

@@ -304,10 +304,13 @@ def main() -> int:
     from newsreader.core.ner import get_recognizer
 
     recognizer = get_recognizer(sys.argv[1] if len(sys.argv) > 1 else None)[0]
+    many = getattr(recognizer, "recognize_many", None)
+    if many is None:
+        def many(texts):
+            return [recognizer.recognize(t) for t in texts]
     out = sys.stdout.buffer
     for line in sys.stdin.buffer:
-        rows = [[[m.start, m.end, m.text, m.type, m.confidence] for m in recognizer.recognize(t)]
-                for t in json.loads(line)]
+        rows = [[[m.start, m.end, m.text, m.type, m.confidence] for m in found] for found in many(json.loads(line))]
         out.write(json.dumps(rows).encode("ascii") + b"\n")
         out.flush()
     return 0
