@@ -9,6 +9,7 @@ from textual.widgets import Static
 from newsreader.app import NewsReaderApp
 from newsreader.widgets.article_list import ArticleList
 from newsreader.widgets.article_view import ArticleView
+from waiting import started
 
 
 def write_articles(folder: Path) -> None:
@@ -16,11 +17,6 @@ def write_articles(folder: Path) -> None:
     (folder / "a.txt").write_text(" date 2023-01 Erster Artikel aus dem Januar.\n\nText eins.", encoding="utf-8")
     (folder / "b.txt").write_text(" date 2023-03 Zweiter Artikel aus dem März.\n\nText zwei [bold]x[/bold].", encoding="utf-8")
     (folder / "c.txt").write_text(" date 2023-02 Dritter Artikel aus dem Februar.\n\nText drei.", encoding="utf-8")
-
-
-async def started(app: NewsReaderApp, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def shown_title(app: NewsReaderApp) -> str:

@@ -17,6 +17,7 @@ from newsreader.screens.skipped_screen import SkippedScreen
 from newsreader.widgets.article_list import ArticleList
 from newsreader.widgets.article_view import ArticleView
 from newsreader.widgets.entity_panel import EntityPanel
+from waiting import until
 
 ARTICLES = {
     "a.txt": " date 2024-03 Stoltenberg warnt Russland\n\nNato-Generalsekretär Jens Stoltenberg hat Russland am "
@@ -51,15 +52,6 @@ async def press_and_wait(app, pilot, *keys: str) -> None:
     await pilot.press(*keys)
     await app.workers.wait_for_complete()
     await pilot.pause()
-
-
-async def until(pilot, condition, what: str = "the condition") -> None:
-    """Wait (at most 5 s) until ``condition()`` holds."""
-    for _ in range(500):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"{what} never held")
 
 
 def titles(hub: MainScreen) -> list[str]:

@@ -4,13 +4,13 @@ folder is in, and its results grow as more files come."""
 from __future__ import annotations
 
 import threading
-import time
 
 from textual.widgets import Static
 
 from newsreader.app import NewsReaderApp
 from newsreader.core import loader
 from newsreader.core.search.index import FIRST_BATCH
+from waiting import until
 
 
 def held_loader(monkeypatch, after: int) -> threading.Event:
@@ -26,14 +26,6 @@ def held_loader(monkeypatch, after: int) -> threading.Event:
 
     monkeypatch.setattr(loader, "load_file", held)
     return gate
-
-
-async def until(pilot, condition, seconds: float = 30.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("the condition was never met")
-        await pilot.pause(0.05)
 
 
 async def test_a_search_answers_from_the_files_read_so_far_and_grows_as_more_come(tmp_path, monkeypatch):
