@@ -92,7 +92,7 @@ def test_decode_agrees_with_crfsuite_on_running_text_when_its_word_memory_is_emp
             want, want_probs = _crfsuite_tags(crfsuite, crf, tokens)
             assert labs == want
             assert list(ps) == pytest.approx(want_probs, abs=1e-9)
-    assert len(tagger._words) <= len({t for s in doc for t in s}) + 2
+    assert len(tagger._tokens) <= len({t for s in doc for t in s}) + 2
 
 
 def test_features_stay_the_same_when_the_word_cache_is_emptied(crf):

@@ -533,3 +533,14 @@ def test_an_index_of_the_last_schema_is_rebuilt_with_a_notice(tmp_path):
     idx.recognize_pending(FakeRecognizer())
     assert titles(idx.search("per:lawrow")) == ["Lawrow reist nach Asien"]
     idx.close()
+
+
+@given(st.text(alphabet="ab-Äß1 _\n.(", max_size=40))
+def test_compounds_are_the_pattern_s_matches_over_the_whole_text(text):
+    """index_text looks for compounds only in the words with a hyphen; it must find what the
+    pattern finds run over the whole text."""
+    from newsreader.core.search.fold import _HYPHENATED, fold_word, folded_text, index_text
+
+    whole = list(dict.fromkeys(fold_word(m.group().replace("-", "")) for m in _HYPHENATED.finditer(text)))
+    folded = folded_text(text)
+    assert index_text(text) == (folded + " " + " ".join(whole) if whole and "-" in text else folded)

@@ -107,8 +107,23 @@ class CRFRecognizer:
 
 
 def _spans(labels: list[str]) -> list[tuple[int, int, str]]:
-    """``spans_of`` in order, at once for the many sentences without a name."""
-    return sorted(spans_of(labels)) if labels.count("O") != len(labels) else []
+    """``spans_of`` in order; it looks only at the tokens with a label other than O."""
+    if labels.count("O") == len(labels):  # most sentences
+        return []
+    out = []
+    start = kind = None
+    prev = -2
+    for i in [i for i, lab in enumerate(labels) if lab != "O"]:
+        lab = labels[i]
+        if start is not None and (i != prev + 1 or lab[:2] != "I-" or lab[2:] != kind):
+            out.append((start, prev + 1, kind))
+            start = None
+        if start is None and lab[:2] in ("B-", "I-"):
+            start, kind = i, lab[2:]
+        prev = i
+    if start is not None:
+        out.append((start, prev + 1, kind))
+    return out
 
 
 def _make_consistent(doc: list[list[str]], labels: list[list[str]]) -> list[list[str]]:

@@ -29,12 +29,6 @@ _ROLE_NAMES = ("own", "prev1", "next1", "prev2", "next2", "ss_prev", "ss_next", 
 _ROLES = len(_ROLE_NAMES)
 
 
-# What stands between sentences when the gazetteer looks at a whole document: no name begins or
-# goes on there.
-_SEPARATOR = _Word()
-_SEPARATOR.folded, _SEPARATOR.cap = "", False
-
-
 class ModelFormatError(ValueError):
     pass
 
@@ -87,10 +81,45 @@ def cqdb_strings(data: bytes, base: int, count: int) -> list[str]:
             for at in struct.unpack_from(f"<{size}I", data, base + backward)]
 
 
+class _Pairs:
+    """The model's attributes for a pair of words (``w-1w=a|b``) as numbers: each first word and
+    each second word numbered, and the pairs as sorted codes ``first * seconds + second``."""
+
+    def __init__(self, ids: dict[str, int], prefix: str):
+        self.first: dict[str, int] = {}
+        self.second: dict[str, int] = {}
+        found: dict[tuple[int, int], int] = {}
+        for attr, i in ids.items():
+            if not attr.startswith(prefix):
+                continue
+            pair = attr[len(prefix):]
+            # "a|b" split at every bar: a word may be "|" itself. A split no tokens give is never looked up.
+            for at, c in enumerate(pair):
+                if c == "|":
+                    a = self.first.setdefault(pair[:at], len(self.first))
+                    b = self.second.setdefault(pair[at + 1:], len(self.second))
+                    found[a, b] = i
+        self._width = max(1, len(self.second))
+        codes = np.array([a * self._width + b for a, b in found], dtype=np.int64)
+        order = np.argsort(codes)
+        self._codes = codes[order]
+        self._attrs = np.array(list(found.values()), dtype=np.int64)[order]
+
+    def find(self, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where the pairs (``first[k]``, ``second[k]``) are known: those ``k`` and the attributes."""
+        if not len(self._codes):
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64)
+        maybe = np.flatnonzero((first >= 0) & (second >= 0))
+        code = first[maybe] * self._width + second[maybe]
+        at = np.minimum(np.searchsorted(self._codes, code), len(self._codes) - 1)
+        hit = self._codes[at] == code
+        return maybe[hit], self._attrs[at[hit]]
+
+
 class DocumentTagger:
     """Labels and marginals for the sentences of a document, from ``CRFModel`` and our features."""
 
-    MAX_WORDS = 60_000  # words kept with their vectors (11 x 9 floats each, ~50 MB in all)
+    MAX_WORDS = 40_000  # words kept with their vectors (11 x 9 floats each: 32 MB), then the most used half
 
     def __init__(self, model: CRFModel, lexicon: Lexicon | None, gazetteer: Gazetteer | None):
         self.model = model
@@ -100,9 +129,9 @@ class DocumentTagger:
         self._features = FeatureExtractor(lexicon, keep_as={a: i + 1 for a, i in self._ids.items()})
         self._labels = np.array(model.labels, dtype=object)
         self._exp_trans = np.exp(model.trans)
-        # "w-1w=a|b" goes to b, "ww+1=a|b" to a: key "a|b"
-        self._pair_before = {a[5:]: i for a, i in self._ids.items() if a.startswith("w-1w=")}
-        self._pair_after = {a[5:]: i for a, i in self._ids.items() if a.startswith("ww+1=")}
+        # "w-1w=a|b" is a feature of b after a, "ww+1=a|b" of a before b
+        self._before = _Pairs(self._ids, "w-1w=")
+        self._after = _Pairs(self._ids, "ww+1=")
         self._vectors: dict[tuple, int] = {}  # a tuple of attribute ids -> its row in _extra
         self._extra = np.zeros((64, len(model.labels)))
         # the weights with a row of zeros first: attribute i is row i + 1, as the features give it
@@ -112,12 +141,14 @@ class DocumentTagger:
     def _reset(self) -> None:
         labels = len(self.model.labels)
         self._index: dict[str, int] = {}
-        self._words: list[_Word] = []
+        self._tokens: list[str] = []  # by number: the word, and its folded form (for the gazetteer)
+        self._folded: list[str] = []
         self._roles = np.zeros((0, _ROLES, labels))
-        self._opens = np.zeros(0, dtype=bool)
-        # does a pair the model knows begin with the word (w-1w=word|...) / (ww+1=word|...)?
-        self._pairs_left = np.zeros(0, dtype=bool)
-        self._pairs_right = np.zeros(0, dtype=bool)
+        self._opens = np.zeros(0, dtype=bool)  # a sentence starts after it
+        self._caps = np.zeros(0, dtype=bool)  # capitalised
+        self._uses = np.zeros(0, dtype=np.int64)  # tokens it was (halved at each compaction)
+        # each word's number as the first and as the second word of the pairs the model knows (or -1)
+        self._codes = np.zeros((0, 4), dtype=np.int64)  # before: first, second; after: first, second
         self._features._words.clear()
         self._features._shared.clear()
         self._add([("\x00<s>", self._features._left), ("\x00</s>", self._features._right)])
@@ -125,15 +156,19 @@ class DocumentTagger:
     def _sum(self, ids: tuple) -> np.ndarray:
         return self._state[list(ids)].sum(axis=0)
 
+    def _arrays(self) -> tuple[str, ...]:
+        return ("_roles", "_opens", "_caps", "_uses", "_codes")
+
     def _add(self, words: list[tuple[str, _Word]]) -> None:
         """Give the new ``words`` (token, its features) the next numbers and their vectors."""
-        n = len(self._words)
-        grow = n + len(words) - len(self._roles)
-        if grow > 0:
-            grow = max(grow, len(self._roles), 256)
-            self._roles = np.concatenate([self._roles, np.zeros((grow, *self._roles.shape[1:]))])
-            self._opens, self._pairs_left, self._pairs_right = (
-                np.concatenate([a, np.zeros(grow, dtype=bool)]) for a in (self._opens, self._pairs_left, self._pairs_right))
+        n = len(self._tokens)
+        if n + len(words) > len(self._roles):
+            size = min(max(n + len(words), len(self._roles) * 3 // 2, 256), self.MAX_WORDS + len(words))
+            for name in self._arrays():
+                old = getattr(self, name)
+                new = np.zeros((size, *old.shape[1:]), dtype=old.dtype)
+                new[:n] = old[:n]
+                setattr(self, name, new)
         ids: list[int] = []
         starts: list[int] = []
         for _, w in words:
@@ -144,12 +179,29 @@ class DocumentTagger:
                     ids.append(0)  # the row of zeros: no attribute
         sums = np.add.reduceat(self._state[ids], starts, axis=0)
         self._roles[n:n + len(words)] = sums.reshape(len(words), _ROLES, -1)
+        before, after = self._before, self._after
         for k, (tok, w) in enumerate(words, n):
+            low = w.low
             self._opens[k] = w.opens
-            self._pairs_left[k] = w.pair_left is not None
-            self._pairs_right[k] = getattr(w, "pair_right", None) is not None
+            self._caps[k] = getattr(w, "cap", False)
+            self._codes[k] = (before.first.get(low, -1), before.second.get(low, -1),
+                              after.first.get(low, -1), after.second.get(low, -1))
             self._index[tok] = k
-            self._words.append(w)
+            self._tokens.append(tok)
+            self._folded.append(getattr(w, "folded", ""))
+
+    def _compact(self) -> None:
+        """Keep the half of the words used most (and the edges), renumbered; the uses halve, so
+        that words common long ago give way to those of the texts now."""
+        n = len(self._tokens)
+        keep = np.sort(np.argsort(-self._uses[2:n], kind="stable")[:self.MAX_WORDS // 2] + 2)
+        keep = np.concatenate([[0, 1], keep])
+        for name in self._arrays():
+            setattr(self, name, getattr(self, name)[keep])
+        self._uses //= 2
+        self._tokens = [self._tokens[i] for i in keep.tolist()]
+        self._folded = [self._folded[i] for i in keep.tolist()]
+        self._index = {t: k for k, t in enumerate(self._tokens)}
 
     def _vector(self, ids: tuple) -> int:
         at = self._vectors.get(ids)
@@ -171,13 +223,13 @@ class DocumentTagger:
         sentences = [s for doc in docs for s in doc if s]
         if not sentences:
             return [([[] for _ in doc], [np.zeros(0) for _ in doc] if marginals else None) for doc in docs]
-        if len(self._words) > self.MAX_WORDS:
-            self._reset()
+        if len(self._tokens) > self.MAX_WORDS:
+            self._compact()
         index = self._index
         # all sentences as one row of word numbers, each between two edges on either side
         flat: list[int] = []
         new: dict[str, int] = {}  # tokens not seen before -> their numbers to be
-        first_new = len(self._words)
+        first_new = len(self._tokens)
         for toks in sentences:
             flat += (0, 0)
             ids = list(map(index.get, toks))
@@ -188,10 +240,12 @@ class DocumentTagger:
             flat += ids
             flat += (1, 1)
         if new:
-            word, cache = self._features._word, self._features._words
-            self._add([(t, word(t)) for t in new])
-            cache.clear()  # the records are kept here
+            features = self._features
+            self._add([(t, features._word(t)) for t in new])
+            features._words.clear()  # what is needed of them is kept here
+            features._shared.clear()
         idx = np.array(flat)
+        self._uses[:len(self._tokens)] += np.bincount(idx, minlength=len(self._tokens))
         at = np.flatnonzero(idx > 1)  # the place in ``flat`` of each token
         R = self._roles
         me, before, after = idx[at], idx[at - 1], idx[at + 1]
@@ -200,25 +254,21 @@ class DocumentTagger:
                   + R[before, LEX_PREV] + R[after, LEX_NEXT])
         scores += np.where(self._opens[before][:, None], R[me, AT_START], R[me, INSIDE])
         # the pairs of words the model knows, for the few tokens whose neighbour begins one
-        recs, state = self._words, self.model.state
-        rows: list[int] = []
-        ids: list[int] = []
-        before_pair, after_pair = self._pair_before.get, self._pair_after.get
-        for k in np.flatnonzero(self._pairs_left[before]).tolist():  # w-1w=a|b, a feature of b
-            hit = before_pair(recs[before[k]].low + "|" + recs[me[k]].low)
-            if hit is not None:
-                rows.append(k)
-                ids.append(hit)
-        for k in np.flatnonzero(self._pairs_right[me]).tolist():  # ww+1=a|b, a feature of a
-            hit = after_pair(recs[me[k]].low + "|" + recs[after[k]].low)
-            if hit is not None:
-                rows.append(k)
-                ids.append(hit)
+        state = self.model.state
+        rows: list[int] = []  # tokens
+        ids: list[int] = []  # the attribute each of them has
+        codes = self._codes
+        for pairs, a, b in ((self._before, codes[before, 0], codes[me, 1]), (self._after, codes[me, 2], codes[after, 3])):
+            k, found = pairs.find(a, b)
+            rows += k.tolist()
+            ids += found.tolist()
         if rows:
             np.add.at(scores, rows, state[ids])
         if self.gazetteer is not None:
-            sep = _SEPARATOR
-            near = self._features._gazetteer_features([recs[i] if i > 1 else sep for i in flat], self.gazetteer)
+            # all sentences at once: an edge ("") is never part of a name
+            folded = self._folded
+            near = self._features.gazetteer_near([folded[i] for i in flat], np.flatnonzero(self._caps[idx]).tolist(),
+                                                 self.gazetteer)
             if near:
                 places = np.array(list(near))
                 ks = np.searchsorted(at, places)

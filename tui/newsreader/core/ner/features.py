@@ -361,13 +361,16 @@ class FeatureExtractor:
             feats.append(f)
         return feats
 
-    def _gazetteer_features(self, recs: list[_Word], gazetteer: Gazetteer) -> dict[int, list]:
+    def _gazetteer_features(self, recs: list[_Word], gazetteer: Gazetteer) -> dict[int, tuple]:
+        return self.gazetteer_near([r.folded for r in recs], [i for i, r in enumerate(recs) if r.cap], gazetteer)
+
+    def gazetteer_near(self, folded: list[str], caps: list[int], gazetteer: Gazetteer) -> dict[int, tuple]:
         """Token index -> its gazetteer features, then its neighbours' (``-1gB-LOC``, ``+1gI-PER``),
-        for the tokens that have any."""
-        hits = gazetteer.hits([r.folded for r in recs], [i for i, r in enumerate(recs) if r.cap])
+        for the tokens that have any; from the folded tokens and the indices of the capitalised ones."""
+        hits = gazetteer.hits(folded, caps)
         if not hits:
             return {}
-        n = len(recs)
+        n = len(folded)
         out = {}
         for i in sorted({j for h in hits for j in (h - 1, h, h + 1) if 0 <= j < n}):
             out[i] = self._kept([*hits.get(i, ()), *("-1" + g for g in hits.get(i - 1, ())),

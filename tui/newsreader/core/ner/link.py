@@ -17,6 +17,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from newsreader.core.ner.features import fold
 from newsreader.core.ner.types import LinkedMention, Mention
@@ -27,6 +28,7 @@ _SPACES = re.compile(r"\s+")
 _SPLIT = re.compile(r"[\s\-‐‑–]+")
 
 
+@lru_cache(maxsize=1 << 16)  # names come again and again
 def name_key(text: str) -> str:
     """Case, accents, hyphens and spacing do not matter: ``Kim Jong-un`` = ``kim jong un``."""
     return " ".join(w for w in _SPLIT.split(fold(text).replace("’", "'").strip("'")) if w)

@@ -209,6 +209,12 @@ def _fts_values(a: Article) -> tuple[str, str, str]:
     return index_text(a.title), index_text(a.body), folded_text(a.source or "")
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _folded_name(name: str) -> str:
+    """``folded_text`` of a name (names come again and again)."""
+    return folded_text(name)
+
+
 def _name_values(names: dict[str, list[str]], extra: Iterable[str]) -> tuple[str, ...]:
     return (*(folded_text(" ; ".join(names.get(t, []))) for t in ENTITY_TYPES), " ; ".join(extra))
 
@@ -737,12 +743,14 @@ class SearchIndex:
         done = 0
         for rows, articles, found in self._pending_batches(recognizer, entity_cache, batch):
             with self._write() as db:
-                for (rowid, _, _), a in zip(rows, articles):
-                    if db.execute("SELECT 1 FROM docs WHERE rowid = ? AND ents IS NULL", (rowid,)).fetchone() is None:
-                        continue  # another process has done it
-                    title, body, extra, own = found.get(a.id, ([], [], [], {}))
-                    stored_names.add(db, rowid, title, body, extra)
-                    self._write_names(db, rowid, own, extra)
+                wanted = [rowid for rowid, _, _ in rows]
+                pending = {r for (r,) in db.execute(  # not those another process has done meanwhile
+                    f"SELECT rowid FROM docs WHERE ents IS NULL AND rowid IN ({', '.join('?' * len(wanted))})", wanted)}
+                items = [(rowid, a.id) for (rowid, _, _), a in zip(rows, articles) if rowid in pending]
+                empty = ([], [], [], {})
+                stored_names.add_many(db, [(rowid, *found.get(aid, empty)[:3]) for rowid, aid in items])
+                self._write_many_names(db, [(rowid, found.get(aid, empty)[3], found.get(aid, empty)[2])
+                                            for rowid, aid in items])
             done += len(rows)
             del rows, articles, found
             if progress:
@@ -818,9 +826,13 @@ class SearchIndex:
 
     @staticmethod
     def _write_names(db: sqlite3.Connection, rowid: int, names: dict[str, list[str]], extra: list[str]) -> None:
-        db.execute("DELETE FROM names WHERE rowid = ?", (rowid,))  # none is kept without ents
-        if names:
-            db.execute(_INSERT_NAMES, (rowid, *_name_values(names, extra)))
+        SearchIndex._write_many_names(db, [(rowid, names, extra)])
+
+    @staticmethod
+    def _write_many_names(db: sqlite3.Connection, rows: list[tuple[int, dict[str, list[str]], list[str]]]) -> None:
+        """The search's names row of each (rowid, names by kind, extra); none for an article without names."""
+        db.executemany("DELETE FROM names WHERE rowid = ?", ((rowid,) for rowid, _, _ in rows))  # none is kept without ents
+        db.executemany(_INSERT_NAMES, ((rowid, *_name_values(names, extra)) for rowid, names, extra in rows if names))
 
     @_recovering
     def optimize(self) -> bool:
@@ -873,12 +885,12 @@ class SearchIndex:
         known = getattr(recognizer, "is_known_base", None)
         out = {}
         for n, a in enumerate(articles):
-            seen = {folded_text(m.text) for i in (2 * n, 2 * n + 1) for m in found[i] if _written(texts[i], m)}
+            seen = {_folded_name(m.text) for i in (2 * n, 2 * n + 1) for m in found[i] if _written(texts[i], m)}
             linked = link_article(found[2 * n] + found[2 * n + 1], known)
             names: dict[str, set[str]] = {}
             for lm in linked:
                 names.setdefault(lm.mention.type, set()).update({lm.mention.text, lm.base})
-            extra = {f for v in names.values() for f in map(folded_text, v)} - seen - {""}
+            extra = {f for v in names.values() for f in map(_folded_name, v)} - seen - {""}
             k = len(found[2 * n])
             out[a.id] = (linked[:k], linked[k:], sorted(extra), {kind: sorted(v) for kind, v in names.items()})
         return out

@@ -109,36 +109,67 @@ def unpack(blob: bytes) -> tuple[list[LinkedMention], list[LinkedMention], list[
     return linked(title), linked(body), extra
 
 
-def _group_counts(linked: Iterable[LinkedMention]) -> dict[tuple[str, str], tuple[int, Counter, Counter]]:
-    """(type, key) → (mentions, the base spellings, the written spellings) in one article."""
+def _group_counts(linked: Iterable[LinkedMention]) -> dict[tuple[str, str], tuple[int, dict[str, int], dict[str, int]]]:
+    """(type, key) → (mentions, the base spellings, the written spellings) in one article, each
+    spelling with its count."""
     from newsreader.core.ner.link import name_key
 
-    out: dict[tuple[str, str], tuple[int, Counter, Counter]] = {}
+    out: dict[tuple[str, str], list] = {}
     for lm in linked:
         g = (lm.mention.type, name_key(lm.base))
         if not g[1]:
             continue
-        n, bases, surfaces = out.get(g, (0, Counter(), Counter()))
-        bases[lm.base] += 1
-        surfaces[lm.mention.text] += 1
-        out[g] = (n + 1, bases, surfaces)
-    return out
+        entry = out.get(g)
+        if entry is None:
+            entry = out[g] = [0, {}, {}]
+        entry[0] += 1
+        bases, surfaces = entry[1], entry[2]
+        bases[lm.base] = bases.get(lm.base, 0) + 1
+        surfaces[lm.mention.text] = surfaces.get(lm.mention.text, 0) + 1
+    return {g: (n, bases, surfaces) for g, (n, bases, surfaces) in out.items()}
 
 
 def add(db: sqlite3.Connection, rowid: int, title: list[LinkedMention], body: list[LinkedMention],
         extra: Iterable[str]) -> None:
     """Store an article's names (in the caller's write transaction): its blob and its share of
     the groups. The entities are out of date until :func:`resolve`."""
-    db.execute("UPDATE docs SET ents = ? WHERE rowid = ?", (pack(title, body, extra), rowid))
-    for (kind, key), (n, bases, surfaces) in _group_counts(title + body).items():
-        db.execute("INSERT OR IGNORE INTO groups (type, key) VALUES (?, ?)", (kind, key))
-        (grp,) = db.execute("SELECT id FROM groups WHERE type = ? AND key = ?", (kind, key)).fetchone()
-        db.execute("INSERT INTO group_docs (grp, doc, n) VALUES (?, ?, ?)", (grp, rowid, n))
-        for text in set(bases) | set(surfaces):
-            db.execute("INSERT INTO forms (grp, text, bases, surfaces) VALUES (?, ?, ?, ?) ON CONFLICT (grp, text) "
-                       "DO UPDATE SET bases = bases + excluded.bases, surfaces = surfaces + excluded.surfaces",
-                       (grp, text, bases[text], surfaces[text]))
+    add_many(db, [(rowid, title, body, extra)])
+
+
+_ADD_FORM = ("INSERT INTO forms (grp, text, bases, surfaces) VALUES (?, ?, ?, ?) ON CONFLICT (grp, text) "
+             "DO UPDATE SET bases = bases + excluded.bases, surfaces = surfaces + excluded.surfaces")
+
+
+def add_many(db: sqlite3.Connection, items: list[tuple[int, list[LinkedMention], list[LinkedMention], Iterable[str]]]) -> None:
+    """:func:`add` for each (rowid, title, body, extra), a statement for all of them at a time."""
+    if not items:
+        return
+    db.executemany("UPDATE docs SET ents = ? WHERE rowid = ?", ((pack(t, b, e), rowid) for rowid, t, b, e in items))
+    counts = [(rowid, _group_counts(t + b)) for rowid, t, b, _ in items]
+    keys = sorted({g for _, c in counts for g in c})
+    db.executemany("INSERT OR IGNORE INTO groups (type, key) VALUES (?, ?)", keys)
+    ids = _group_ids(db, keys)
+    db.executemany("INSERT INTO group_docs (grp, doc, n) VALUES (?, ?, ?)",
+                   ((ids[g], rowid, n) for rowid, c in counts for g, (n, _, _) in c.items()))
+    db.executemany(_ADD_FORM, ((ids[g], text, bases.get(text, 0), surfaces.get(text, 0)) for _, c in counts
+                               for g, (_, bases, surfaces) in c.items() for text in bases.keys() | surfaces.keys()))
     set_info(db, "resolved", "0")
+
+
+def _group_ids(db: sqlite3.Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The ids of the groups (type, key), which exist: a statement per type and a few hundred keys
+    (``type = ? AND key IN (...)`` is looked up in the unique index; row values are not)."""
+    by_type: dict[str, list[str]] = {}
+    for kind, key in keys:
+        by_type.setdefault(kind, []).append(key)
+    out: dict[tuple[str, str], int] = {}
+    for kind, names in by_type.items():
+        for at in range(0, len(names), 500):
+            chunk = names[at:at + 500]
+            for gid, key in db.execute(f"SELECT id, key FROM groups WHERE type = ? AND key IN ({', '.join('?' * len(chunk))})",
+                                       (kind, *chunk)):
+                out[kind, key] = gid
+    return out
 
 
 def remove(db: sqlite3.Connection, rowid: int) -> None:
@@ -160,9 +191,9 @@ def remove(db: sqlite3.Connection, rowid: int) -> None:
             continue
         (grp,) = found
         db.execute("DELETE FROM group_docs WHERE grp = ? AND doc = ?", (grp, rowid))
-        for text in set(bases) | set(surfaces):
+        for text in bases.keys() | surfaces.keys():
             db.execute("UPDATE forms SET bases = bases - ?, surfaces = surfaces - ? WHERE grp = ? AND text = ?",
-                       (bases[text], surfaces[text], grp, text))
+                       (bases.get(text, 0), surfaces.get(text, 0), grp, text))
         db.execute("DELETE FROM forms WHERE grp = ? AND bases <= 0 AND surfaces <= 0", (grp,))
         if db.execute("SELECT 1 FROM group_docs WHERE grp = ? LIMIT 1", (grp,)).fetchone() is None:
             db.execute("DELETE FROM forms WHERE grp = ?", (grp,))
