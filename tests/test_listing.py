@@ -10,7 +10,8 @@ from newsreader.core.article import sort_articles
 from newsreader.core.search.index import FIRST_BATCH, SearchIndex
 from newsreader.screens.main_screen import MainScreen
 
-from test_search_early import held_loader, until
+from test_search_early import held_loader
+from waiting import until
 
 
 def dated_folder(tmp_path, n: int):
@@ -122,3 +123,38 @@ async def test_a_large_collection_shows_its_first_screen_before_the_whole_list(t
         hub = await ready(app, pilot)
         assert [n for n in sizes if n][:2] == [10, 40]
         assert hub.current is hub.collection[0]  # the first article stays the first
+
+
+async def test_a_warm_open_of_a_large_collection_has_its_names_before_the_whole_list(tmp_path, monkeypatch):
+    from newsreader.core.search.index import SearchIndex
+    from newsreader.screens import main_screen
+
+    from test_app_reader import ready
+
+    folder = dated_folder(tmp_path, 40)
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(120, 35)) as pilot:
+        stored = {(e.type, e.canonical) for e in (await ready(app, pilot)).entities}
+    assert stored
+    monkeypatch.setattr(main_screen, "FIRST_SCREEN", 10)
+    monkeypatch.setattr(main_screen, "FIRST_SCREEN_AFTER", 20)
+    monkeypatch.setattr(main_screen, "SMALL_INDEX_BYTES", 0)  # listed by the worker, as a large one is
+    gate = threading.Event()
+    real = SearchIndex.articles
+
+    def held(self, bodies=True):  # the whole listing waits until the test lets it go
+        gate.wait(30)
+        return real(self, bodies)
+
+    monkeypatch.setattr(SearchIndex, "articles", held)
+    app = NewsReaderApp([str(folder)])
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            hub = app.screen
+            await until(pilot, lambda: hub.entities is not None)
+            assert len(hub.collection) == 10 and not gate.is_set()  # the first screen only, and the names
+            assert {(e.type, e.canonical) for e in hub.entities} == stored
+            gate.set()
+            await until(pilot, lambda: hub.listed_final and len(hub.collection) == 40)
+    finally:
+        gate.set()

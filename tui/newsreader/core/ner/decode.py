@@ -119,7 +119,7 @@ class _Pairs:
 class DocumentTagger:
     """Labels and marginals for the sentences of a document, from ``CRFModel`` and our features."""
 
-    MAX_WORDS = 40_000  # words kept with their vectors (11 x 9 floats each: 32 MB), then the most used half
+    MAX_WORDS = 30_000  # words kept with their vectors (11 x 9 floats each: 24 MB), then the most used half
 
     def __init__(self, model: CRFModel, lexicon: Lexicon | None, gazetteer: Gazetteer | None):
         self.gazetteer = gazetteer
