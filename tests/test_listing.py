@@ -53,16 +53,22 @@ async def test_the_order_changed_while_files_are_read_holds_for_the_later_listin
         gate.set()
 
 
+async def names_after_a_cold_open(folder) -> set[tuple[str, str]]:
+    """The (type, name) of the entities a cold open of ``folder`` finds and stores."""
+    from test_app_reader import ready
+
+    app = NewsReaderApp([str(folder)])
+    async with app.run_test(size=(120, 35)) as pilot:
+        stored = {(e.type, e.canonical) for e in (await ready(app, pilot)).entities}
+    assert stored
+    return stored
+
+
 async def test_a_warm_open_has_the_stored_names_before_the_folder_is_walked(tmp_path, monkeypatch):
     from newsreader.core.search import index as index_module
 
-    from test_app_reader import ready
-
     folder = dated_folder(tmp_path, 30)
-    app = NewsReaderApp([str(folder)])
-    async with app.run_test(size=(120, 35)) as pilot:  # the cold open finds and stores the names
-        stored = {(e.type, e.canonical) for e in (await ready(app, pilot)).entities}
-    assert stored
+    stored = await names_after_a_cold_open(folder)
     gate = threading.Event()
     real = index_module.discover_stat
 
@@ -129,13 +135,8 @@ async def test_a_warm_open_of_a_large_collection_has_its_names_before_the_whole_
     from newsreader.core.search.index import SearchIndex
     from newsreader.screens import main_screen
 
-    from test_app_reader import ready
-
     folder = dated_folder(tmp_path, 40)
-    app = NewsReaderApp([str(folder)])
-    async with app.run_test(size=(120, 35)) as pilot:
-        stored = {(e.type, e.canonical) for e in (await ready(app, pilot)).entities}
-    assert stored
+    stored = await names_after_a_cold_open(folder)
     monkeypatch.setattr(main_screen, "FIRST_SCREEN", 10)
     monkeypatch.setattr(main_screen, "FIRST_SCREEN_AFTER", 20)
     monkeypatch.setattr(main_screen, "SMALL_INDEX_BYTES", 0)  # listed by the worker, as a large one is

@@ -1005,10 +1005,12 @@ class SearchIndex:
         return stored_names.resolved(self.db)
 
     @_recovering
-    @_locked
     def entities(self) -> list[stored_names.StoredEntity]:
-        """The collection's entities, most widespread first."""
-        return stored_names.entity_list(self.db)
+        """The collection's entities, most widespread first. Read on a connection of its own
+        (``_reader``): at 50,000 articles it takes a while, and the thread lock is what the UI
+        needs to show the first article meanwhile."""
+        with self._reader() as db:
+            return stored_names.entity_list(db)
 
     @_recovering
     @_locked
