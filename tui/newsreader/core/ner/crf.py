@@ -76,8 +76,8 @@ class CRFRecognizer:
         return self.recognize_many([text])[0]
 
     def recognize_many(self, texts: list[str]) -> list[list[Mention]]:
-        """The mentions in each text. The texts are tagged together, a few hundred thousand
-        characters at a time (see :meth:`tag_documents`)."""
+        """The mentions in each text. The texts are tagged together, :data:`GROUP_CHARS`
+        characters at a time (``decode.DocumentTagger.tag_documents``)."""
         out: list[list[Mention]] = []
         group: list[tuple[str, list[str], list[int], list[int]]] = []
         size = 0
