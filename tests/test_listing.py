@@ -64,6 +64,22 @@ async def names_after_a_cold_open(folder) -> set[tuple[str, str]]:
     return stored
 
 
+async def the_names_come_while_held(folder, gate: threading.Event, stored: set, held_now, listed) -> None:
+    """Open ``folder`` again while something waits for ``gate``: the stored names come first
+    (``held_now(hub)`` holds then), then, let go, the listing ends (``listed(hub)``)."""
+    app = NewsReaderApp([str(folder)])
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            hub = app.screen
+            await until(pilot, lambda: hub.entities is not None)
+            assert held_now(hub) and not gate.is_set()
+            assert {(e.type, e.canonical) for e in hub.entities} == stored
+            gate.set()
+            await until(pilot, lambda: listed(hub))
+    finally:
+        gate.set()
+
+
 async def test_a_warm_open_has_the_stored_names_before_the_folder_is_walked(tmp_path, monkeypatch):
     from newsreader.core.search import index as index_module
 
@@ -77,17 +93,8 @@ async def test_a_warm_open_has_the_stored_names_before_the_folder_is_walked(tmp_
         yield from real(paths, skipped)
 
     monkeypatch.setattr(index_module, "discover_stat", held)
-    app = NewsReaderApp([str(folder)])
-    try:
-        async with app.run_test(size=(120, 35)) as pilot:
-            hub = app.screen
-            await until(pilot, lambda: hub.entities is not None)
-            assert not hub.listed_final and not gate.is_set()
-            assert {(e.type, e.canonical) for e in hub.entities} == stored
-            gate.set()
-            await until(pilot, lambda: hub.listed_final)
-    finally:
-        gate.set()
+    await the_names_come_while_held(folder, gate, stored, lambda hub: not hub.listed_final,
+                                    lambda hub: hub.listed_final)
 
 
 def test_the_first_articles_are_those_the_whole_list_begins_with(tmp_path):
@@ -148,14 +155,5 @@ async def test_a_warm_open_of_a_large_collection_has_its_names_before_the_whole_
         return real(self, bodies)
 
     monkeypatch.setattr(SearchIndex, "articles", held)
-    app = NewsReaderApp([str(folder)])
-    try:
-        async with app.run_test(size=(120, 35)) as pilot:
-            hub = app.screen
-            await until(pilot, lambda: hub.entities is not None)
-            assert len(hub.collection) == 10 and not gate.is_set()  # the first screen only, and the names
-            assert {(e.type, e.canonical) for e in hub.entities} == stored
-            gate.set()
-            await until(pilot, lambda: hub.listed_final and len(hub.collection) == 40)
-    finally:
-        gate.set()
+    await the_names_come_while_held(folder, gate, stored, lambda hub: len(hub.collection) == 10,  # the first screen
+                                    lambda hub: hub.listed_final and len(hub.collection) == 40)
