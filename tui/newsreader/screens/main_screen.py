@@ -252,7 +252,7 @@ class MainScreen(Screen[None]):
         except (OSError, sqlite3.Error):
             return None
         if len(index):
-            self._listed(self.Listed(index.articles(bodies=False), [], False, [], index, self.newest_first))
+            self._listed(self._whole_list(index))
         return index
 
     def on_unmount(self) -> None:
@@ -344,7 +344,7 @@ class MainScreen(Screen[None]):
             # before the whole listing (1-2 s at 50,000 articles) and the walk
             self.post_message(self.EntitiesReady(index.entities(), []))
         if listing and known:
-            self.post_message(self.Listed(index.articles(bodies=False), [], False, [], index, self.newest_first))
+            self.post_message(self._whole_list(index))
         notices += index.notices
         # later ones (a damaged index rebuilt, a lock waited for) are shown when they happen
         index.on_notice = lambda text: self.app.notify(visible(text), severity="warning", markup=False, timeout=10)
@@ -361,10 +361,10 @@ class MainScreen(Screen[None]):
             check()
             if time.monotonic() - last_listing[0] > 2.0:
                 last_listing[0] = time.monotonic()
-                self.post_message(self.Listed(index.articles(bodies=False), [], False, [], index, self.newest_first))
+                self.post_message(self._whole_list(index))
 
         report = index.refresh(self.paths, progress=progress("Reading files"), on_batch=list_so_far)
-        self.post_message(self.Listed(index.articles(bodies=False), report.skipped, True, notices, index, self.newest_first))
+        self.post_message(self._whole_list(index, report.skipped, notices, final=True))
         index.ensure_vocabulary()
         self.post_message(self.SearchReady(index))
 
@@ -397,6 +397,11 @@ class MainScreen(Screen[None]):
         check()
         self.post_message(self.EntitiesReady(index.entities(), ([message] if message else []) + unkept))
         index.optimize()  # after a large build (searches go on meanwhile)
+
+    def _whole_list(self, index: SearchIndex, skipped: list | None = None, notices: list[str] | None = None,
+                    final: bool = False) -> Listed:
+        """A listing of every article the index has now (without their texts)."""
+        return self.Listed(index.articles(bodies=False), skipped or [], final, notices or [], index, self.newest_first)
 
     @work(thread=True, group="store", exit_on_error=False)
     def load_marks_and_reading(self) -> None:

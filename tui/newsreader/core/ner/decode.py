@@ -120,12 +120,13 @@ class DocumentTagger:
     """Labels and marginals for the sentences of a document, from ``CRFModel`` and our features."""
 
     MAX_WORDS = 30_000  # words kept with their vectors (11 x 9 floats each: 24 MB), then the most used half
+    _ARRAYS = ("_roles", "_opens", "_caps", "_uses", "_codes")  # by word number, as _tokens
 
     def __init__(self, model: CRFModel, lexicon: Lexicon | None, gazetteer: Gazetteer | None):
         self.gazetteer = gazetteer
         ids = {a: i for i, a in enumerate(model.attributes)}  # the model itself is not kept: its arrays are
         # the features as the model's attribute ids (+1: FeatureExtractor drops what maps to a false value)
-        self._features = FeatureExtractor(lexicon, keep_as={a: i + 1 for a, i in ids.items()})
+        self._features = FeatureExtractor(lexicon, keep={a: i + 1 for a, i in ids.items()})
         self._labels = np.array(model.labels, dtype=object)
         self._trans = model.trans
         self._exp_trans = np.exp(model.trans)
@@ -156,15 +157,12 @@ class DocumentTagger:
     def _sum(self, ids: tuple) -> np.ndarray:
         return self._state[list(ids)].sum(axis=0)
 
-    def _arrays(self) -> tuple[str, ...]:
-        return ("_roles", "_opens", "_caps", "_uses", "_codes")
-
     def _add(self, words: list[tuple[str, _Word]]) -> None:
         """Give the new ``words`` (token, its features) the next numbers and their vectors."""
         n = len(self._tokens)
         if n + len(words) > len(self._roles):
             size = min(max(n + len(words), len(self._roles) * 3 // 2, 256), self.MAX_WORDS + len(words))
-            for name in self._arrays():
+            for name in self._ARRAYS:
                 old = getattr(self, name)
                 new = np.zeros((size, *old.shape[1:]), dtype=old.dtype)
                 new[:n] = old[:n]
@@ -196,7 +194,7 @@ class DocumentTagger:
         n = len(self._tokens)
         keep = np.sort(np.argsort(-self._uses[2:n], kind="stable")[:self.MAX_WORDS // 2] + 2)
         keep = np.concatenate([[0, 1], keep])
-        for name in self._arrays():
+        for name in self._ARRAYS:
             setattr(self, name, getattr(self, name)[keep])
         self._uses //= 2
         self._tokens = [self._tokens[i] for i in keep.tolist()]
@@ -212,17 +210,15 @@ class DocumentTagger:
             self._extra[at] = self._sum(ids)
         return at
 
-    def tag(self, doc: list[list[str]], marginals: bool = True) -> tuple[list[list[str]], list[np.ndarray] | None]:
-        """Per sentence its labels and (with ``marginals``) an array of each token's marginal
-        probability of its label."""
-        return self.tag_documents([doc], marginals)[0]
+    def tag(self, doc: list[list[str]]) -> tuple[list[list[str]], list[np.ndarray]]:
+        """Per sentence its labels and an array of each token's marginal probability of its label."""
+        return self.tag_documents([doc])[0]
 
-    def tag_documents(self, docs: list[list[list[str]]], marginals: bool = True
-                      ) -> list[tuple[list[list[str]], list[np.ndarray] | None]]:
+    def tag_documents(self, docs: list[list[list[str]]]) -> list[tuple[list[list[str]], list[np.ndarray]]]:
         """``tag`` for each document, all at once (the numpy work is shared: far faster for many)."""
         sentences = [s for doc in docs for s in doc if s]
         if not sentences:
-            return [([[] for _ in doc], [np.zeros(0) for _ in doc] if marginals else None) for doc in docs]
+            return [([[] for _ in doc], [np.zeros(0) for _ in doc]) for doc in docs]
         if len(self._tokens) > self.MAX_WORDS:
             self._compact()
         index = self._index
@@ -276,7 +272,7 @@ class DocumentTagger:
                 vecs = [self._vector(near[p]) for p in places[ok].tolist()]
                 np.add.at(scores, ks[ok], self._extra[vecs])
         lengths = np.array([len(s) for s in sentences])
-        best, probs = self._decode(scores, lengths, marginals)
+        best, probs = self._decode(scores, lengths)
         names = self._labels[best].tolist()
         out = []
         start = 0
@@ -286,13 +282,12 @@ class DocumentTagger:
             for toks in doc:
                 n = len(toks)
                 labels.append(names[start:start + n])
-                if probs is not None:
-                    confs.append(probs[start:start + n])
+                confs.append(probs[start:start + n])
                 start += n
-            out.append((labels, confs if probs is not None else None))
+            out.append((labels, confs))
         return out
 
-    def _decode(self, scores: np.ndarray, lengths: np.ndarray, marginals: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    def _decode(self, scores: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The best label number of each token (flat, as ``scores``) and its marginal probability.
 
         The sentences go side by side, longest first, so that step ``t`` works on the first
@@ -320,8 +315,6 @@ class DocumentTagger:
             k = live[t]
             at = starts[:k] + t
             best[at - 1] = back[at, best[at]]
-        if not marginals:
-            return best, None
         E = np.exp(scores - scores.max(axis=1, keepdims=True))
         T = self._exp_trans
         alpha = np.empty_like(E)

@@ -245,21 +245,17 @@ class _Word:
 class FeatureExtractor:
     """``sentence_features`` with the features of each distinct word computed once.
 
-    ``keep``: when given, only the features in it are produced, as UTF-8 bytes. A CRF adds up the
-    weights of the attributes it knows, in the order they come, and skips the others, so a tagger
-    given only the model's attributes (``CRFRecognizer``) computes exactly the same scores from
-    fewer strings; and python-crfsuite takes bytes as they are, where it encodes every string.
+    ``keep``: when given, only the features in it are produced, each as the value it maps to
+    (a true one). A CRF adds up the weights of the attributes it knows and skips the others, so a
+    tagger given only the model's attributes computes exactly the same scores; ``decode`` maps
+    each to its attribute's id + 1.
     """
 
     MAX_WORDS = 200_000
 
-    def __init__(self, lexicon: Lexicon | None = None, keep: Iterable[str] | None = None,
-                 keep_as: dict[str, object] | None = None):
+    def __init__(self, lexicon: Lexicon | None = None, keep: dict[str, object] | None = None):
         self.lexicon = lexicon
-        # The cached words share the kept features' bytes instead of holding copies. ``keep_as``
-        # gives what each kept feature is produced as instead (true values: an attribute's id + 1).
-        self._keep: dict[str, object] | None = (keep_as if keep_as is not None else
-                                                None if keep is None else {f: f.encode() for f in keep})
+        self._keep = keep
         self._pair_prefixes: set[str] | None = None
         if self._keep is not None:  # "w-1w=a|b" and "ww+1=a|b" can be kept only if "w-1w=a|" can
             self._pair_prefixes = {f[:i + 1] for f in self._keep if f.startswith(("w-1w=", "ww+1="))

@@ -278,10 +278,9 @@ def recognize_batches(recognizer, batches: Iterable[B],
     when it is asked for (``recognize_many`` if they have it)."""
     submit = getattr(recognizer, "submit", None)
     if submit is None:
-        many = getattr(recognizer, "recognize_many", None)
+        many = _many(recognizer)
         for batch in batches:
-            texts = texts_of(batch)
-            yield batch, (many(list(texts)) if many is not None else [recognizer.recognize(t) for t in texts])
+            yield batch, many(list(texts_of(batch)))
         return
     sent: deque[tuple[B, _Job]] = deque()
     for batch in batches:
@@ -292,6 +291,12 @@ def recognize_batches(recognizer, batches: Iterable[B],
     while sent:
         first, job = sent.popleft()
         yield first, recognizer.collect(job)
+
+
+def _many(recognizer) -> Callable[[list[str]], list[list[Mention]]]:
+    """The recognizer's ``recognize_many`` (many texts tagged together), else one text at a time."""
+    many = getattr(recognizer, "recognize_many", None)
+    return many if many is not None else lambda texts: [recognizer.recognize(t) for t in texts]
 
 
 def _heap_trimmer() -> Callable[[], None]:
@@ -317,10 +322,7 @@ def main() -> int:
     from newsreader.core.ner import get_recognizer
 
     recognizer = get_recognizer(sys.argv[1] if len(sys.argv) > 1 else None)[0]
-    many = getattr(recognizer, "recognize_many", None)
-    if many is None:
-        def many(texts):
-            return [recognizer.recognize(t) for t in texts]
+    many = _many(recognizer)
     trim = _heap_trimmer()
     out = sys.stdout.buffer
     for line in sys.stdin.buffer:

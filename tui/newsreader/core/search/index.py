@@ -746,11 +746,10 @@ class SearchIndex:
                 wanted = [rowid for rowid, _, _ in rows]
                 pending = {r for (r,) in db.execute(  # not those another process has done meanwhile
                     f"SELECT rowid FROM docs WHERE ents IS NULL AND rowid IN ({', '.join('?' * len(wanted))})", wanted)}
-                items = [(rowid, a.id) for (rowid, _, _), a in zip(rows, articles) if rowid in pending]
                 empty = ([], [], [], {})
-                stored_names.add_many(db, [(rowid, *found.get(aid, empty)[:3]) for rowid, aid in items])
-                self._write_many_names(db, [(rowid, found.get(aid, empty)[3], found.get(aid, empty)[2])
-                                            for rowid, aid in items])
+                items = [(rowid, *found.get(a.id, empty)) for (rowid, _, _), a in zip(rows, articles) if rowid in pending]
+                stored_names.add_many(db, [(rowid, title, body, extra) for rowid, title, body, extra, _ in items])
+                self._write_many_names(db, [(rowid, own, extra) for rowid, _, _, extra, own in items])
             done += len(rows)
             del rows, articles, found
             if progress:

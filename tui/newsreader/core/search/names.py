@@ -109,8 +109,8 @@ def unpack(blob: bytes) -> tuple[list[LinkedMention], list[LinkedMention], list[
     return linked(title), linked(body), extra
 
 
-def _group_counts(linked: Iterable[LinkedMention]) -> dict[tuple[str, str], tuple[int, dict[str, int], dict[str, int]]]:
-    """(type, key) → (mentions, the base spellings, the written spellings) in one article, each
+def _group_counts(linked: Iterable[LinkedMention]) -> dict[tuple[str, str], list]:
+    """(type, key) → [mentions, the base spellings, the written spellings] in one article, each
     spelling with its count."""
     from newsreader.core.ner.link import name_key
 
@@ -126,7 +126,7 @@ def _group_counts(linked: Iterable[LinkedMention]) -> dict[tuple[str, str], tupl
         bases, surfaces = entry[1], entry[2]
         bases[lm.base] = bases.get(lm.base, 0) + 1
         surfaces[lm.mention.text] = surfaces.get(lm.mention.text, 0) + 1
-    return {g: (n, bases, surfaces) for g, (n, bases, surfaces) in out.items()}
+    return out
 
 
 def add(db: sqlite3.Connection, rowid: int, title: list[LinkedMention], body: list[LinkedMention],
