@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -281,6 +282,38 @@ def test_refresh_parses_only_new_or_changed_files_and_drops_deleted_ones(tmp_pat
     assert (gone.removed_files, gone.removed_articles) == (1, 1)
     assert titles(idx.search("stoltenberg")) == []
     assert len(idx) == 5
+
+
+def test_a_folder_opened_from_another_working_folder_is_not_read_again(tmp_path, monkeypatch):
+    folder = write(tmp_path / "a")
+    idx = SearchIndex(tmp_path / "index.sqlite")
+    monkeypatch.chdir(tmp_path)
+    assert idx.refresh(["a"]).parsed == 5
+    monkeypatch.chdir(folder)
+    again = idx.refresh(["."])  # the same folder, named otherwise
+    assert (again.parsed, again.unchanged, again.removed_files) == (0, 5, 0)
+    assert idx.paths_of(idx.search("stoltenberg").hits[0].article.id) == [str(folder / "nato.txt")]
+    idx.close()
+
+
+def test_reading_never_waits_for_a_write_in_progress(index):
+    """A long write holds the thread lock (names stored, a refresh's batch): showing an article,
+    its names and a search read on connections of their own meanwhile."""
+    listed = index.articles(bodies=False)
+    index.search("nato")  # its words read once
+    done = []
+
+    def read() -> None:
+        article = index.fill(listed[0])
+        done.append((article.body != "", index.article_names(article.id), index.names_resolved(),
+                     titles(index.search("stoltenberg")), len(index)))
+
+    with index.lock:
+        reader = threading.Thread(target=read)
+        reader.start()
+        reader.join(10)
+        assert not reader.is_alive(), "a read waited for the lock"
+    assert done == [(True, None, False, ["Nato berät über Hilfe"], 5)]
 
 
 def test_same_article_in_two_files_is_indexed_once_with_both_paths(tmp_path):

@@ -88,6 +88,7 @@ MIN_PREFIX = 3          # a word being typed completes from its third letter on
 MAX_FUZZY = 12
 SNIPPET_CHARS = 180
 SNIPPET_BYTES = 100_000  # a snippet is taken from this much of the start of a text
+POOL = 4  # idle read connections kept (SearchIndex._reading)
 FIRST_BATCH = 20  # files in the first write of a refresh (the first listing of a cold open)
 OPTIMIZE_AFTER = 1000  # articles added or gone since the last optimize (see SearchIndex.optimize)
 BATCH_CHARS = 32 * 2**20  # a batch of files is written when its texts reach this size
@@ -110,6 +111,8 @@ _CREATE = (
     " date TEXT, meta BLOB NOT NULL, ents BLOB, nsig BLOB)",
     "CREATE TABLE IF NOT EXISTS bodies (rowid INTEGER PRIMARY KEY, body TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS docs_date ON docs(date)",
+    # the articles whose names are still to be found: a few rows, not a scan of every article's
+    "CREATE INDEX IF NOT EXISTS docs_pending ON docs(rowid) WHERE ents IS NULL",
     "CREATE TABLE IF NOT EXISTS holds (article_id TEXT NOT NULL, path TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS holds_id ON holds(article_id)",
     "CREATE INDEX IF NOT EXISTS holds_path ON holds(path)",
@@ -175,6 +178,16 @@ def _locked(method):
     def wrapper(self, *args, **kwargs):
         with self.lock:
             return method(self, *args, **kwargs)
+    return wrapper
+
+
+def _reads(method):
+    """A read that does not need the thread lock: the method gets a connection of the pool
+    (``SearchIndex._reading``) as its first argument after ``self``."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._reading() as db:
+            return method(self, db, *args, **kwargs)
     return wrapper
 
 
@@ -395,6 +408,97 @@ def _exclusions(negs: list[_Cond]) -> tuple[list[str], list[str]]:
     return [c.text for c in negs if c.text], [e for e in named if e]
 
 
+class Vocabulary:
+    """The index's words, as read at one moment (``read``): how many articles have each (``df``),
+    sorted (``words``, for completions) and by length and first and second letter (for typo
+    matching); which are some article's names (``named``) and which some article has only in
+    its names (``extra``). Never changed once read: searches in several threads share it."""
+
+    def __init__(self, words: list[str], df: dict[str, int], extra: set[str], named: set[str],
+                 docs: int, changes: int) -> None:
+        self.words, self.df, self.extra, self.named, self.docs = words, df, extra, named, docs
+        self.changes = changes  # SearchIndex._vocab_changes when it was read
+        by_first: dict[tuple[int, str], list[str]] = {}
+        by_second: dict[tuple[int, str], list[str]] = {}
+        for t in words:
+            by_first.setdefault((len(t), t[0]), []).append(t)
+            if len(t) > 1:
+                by_second.setdefault((len(t), t[1]), []).append(t)
+        self._by_first, self._by_second = by_first, by_second
+        self._completions: dict[str, list[str]] = {}
+        self._fuzzy: dict[str, list[str]] = {}
+
+    @classmethod
+    def read(cls, db: sqlite3.Connection, changes: int) -> Vocabulary:
+        rows = db.execute("SELECT term, doc FROM vocab").fetchall()  # sorted by term
+        named_rows = db.execute("SELECT term, col, doc FROM names_vocab").fetchall()
+        (docs,) = db.execute("SELECT count(*) FROM docs").fetchone()
+        # the names' words: those in the text are in ``vocab`` already; the others (``extra``)
+        # add the articles that have them only in their names
+        df = dict(rows)
+        extra: dict[str, int] = {}
+        named: dict[str, int] = {}
+        for term, col, doc in named_rows:
+            if col == "extra":
+                extra[term] = doc
+            else:
+                named[term] = max(doc, named.get(term, 0))
+        new = sorted(t for t in named.keys() | extra.keys() if t not in df)
+        for term, doc in extra.items():
+            if term in df:
+                df[term] += doc
+        for term in new:
+            df[term] = extra.get(term, named.get(term, 0))
+        words = [t for t, _ in rows]
+        if new:
+            words = list(heapq.merge(words, new))
+        return cls(words, df, set(extra), named.keys() | extra.keys(), docs, changes)
+
+    def completions(self, prefix: str) -> list[str]:
+        """The most frequent words that start with ``prefix`` (itself excluded)."""
+        if len(prefix) < MIN_PREFIX:
+            return []
+        hit = self._completions.get(prefix)
+        if hit is None:
+            lo = bisect.bisect_right(self.words, prefix)
+            hi = bisect.bisect_left(self.words, prefix + "\U0010ffff")
+            hit = heapq.nlargest(MAX_COMPLETIONS, self.words[lo:hi], key=self.df.__getitem__)
+            self._completions[prefix] = hit
+        return hit
+
+    def fuzzy(self, word: str) -> list[str]:
+        """Words within ``max_edits(word)`` edits (transpositions count once), best first.
+
+        Candidates share the word's length give or take the edits, and its first or second letter
+        in the first or second place: a typo in both of the first two letters is not corrected.
+        """
+        k = max_edits(word)
+        if k == 0:
+            return []
+        hit = self._fuzzy.get(word)
+        if hit is None:
+            from rapidfuzz import process
+            from rapidfuzz.distance import OSA
+
+            found: dict[str, int] = {}
+            letters = set(word[:2])
+            for n in range(len(word) - k, len(word) + k + 1):
+                for c in letters:
+                    for bucket in (self._by_first.get((n, c)), self._by_second.get((n, c))):
+                        if not bucket:
+                            continue
+                        for choice, dist, _ in process.extract(word, bucket, scorer=OSA.distance,
+                                                               score_cutoff=k, limit=None):
+                            if choice != word:
+                                found[choice] = dist
+            ranked = sorted(found.items(), key=lambda kv: (kv[1], -self.df.get(kv[0], 0), kv[0]))
+            hit = [c for c, _ in ranked[:MAX_FUZZY]]
+            if len(self._fuzzy) > 5000:
+                self._fuzzy.clear()
+            self._fuzzy[word] = hit
+        return hit
+
+
 class SearchIndex:
     def __init__(self, path: Path | None, busy_timeout: float = BUSY_TIMEOUT,
                  on_notice: Callable[[str], None] | None = None):
@@ -405,22 +509,20 @@ class SearchIndex:
         self.busy_timeout = busy_timeout
         self.on_notice = on_notice
         self.notices: list[str] = []
-        self._vocab: list[str] = []
-        self._df: dict[str, int] = {}
-        self._extra: set[str] = set()  # words that some article has only in its names (``names.extra``)
-        self._named: set[str] = set()  # words of any article's names
-        self._docs = 0                 # articles, when the vocabulary was read
-        self._by_first: dict[tuple[int, str], list[str]] = {}
-        self._by_second: dict[tuple[int, str], list[str]] = {}
-        self._completion_cache: dict[str, list[str]] = {}
-        self._fuzzy_cache: dict[str, list[str]] = {}
+        self._vocab: Vocabulary | None = None
+        self._vocab_changes = 0                 # writes that changed the words so far
+        self._vocab_lock = threading.Lock()     # one thread reads the vocabulary; searches wait for it
         self._paths: list[str] | None = None  # of the last refresh: what a rebuild reads again
         self._names_from: tuple | None = None  # recognizer and cache of the last recognize_pending
         self._generation = 0                   # rebuilds so far
         self._local = threading.local()        # .rebuilding: this thread is refilling a rebuilt index
-        # One connection, shared by the UI thread and workers: every use of it holds this lock;
-        # parsing and entity recognition run outside it.
+        # One connection for writes, shared by the threads that write: every use of it holds this
+        # lock; parsing and entity recognition run outside it. Reads (showing an article, a
+        # search) take a connection of a pool instead (``_reading``) and never wait for this lock:
+        # WAL shows them the index as of the last commit.
         self.lock = threading.RLock()
+        self._pool: list[tuple[int, sqlite3.Connection]] = []  # (generation, idle connection)
+        self._pool_lock = threading.Lock()  # held only to take or give back a connection
         self.db = self._open()
 
     # --- storage ------------------------------------------------------------------------------
@@ -485,8 +587,12 @@ class SearchIndex:
                 if not r[0].startswith(_SHADOWS)}
 
     def _complete(self, db: sqlite3.Connection) -> bool:
+        """Whether the index has all it should (an index of this version made before one of its
+        indexes was added gets it: the missing parts are made, IF NOT EXISTS)."""
         (version,) = db.execute("PRAGMA user_version").fetchone()
         if version != SCHEMA or not TABLES <= self._tables(db):
+            return False
+        if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'docs_pending'").fetchone() is None:
             return False
         db.execute("SELECT count(*) FROM docs").fetchone()
         return True
@@ -565,11 +671,50 @@ class SearchIndex:
     @_locked
     def close(self) -> None:
         self.db.close()
+        with self._pool_lock:
+            pool, self._pool = self._pool, []
+        for _, db in pool:
+            db.close()
+
+    @contextlib.contextmanager
+    def _reading(self):
+        """A connection to read on, without the thread lock: a file index lends one of its pool
+        (opened when none is idle), in a read transaction (one snapshot of the index for all
+        the reads it makes), and takes it back afterwards; a connection of the index before a
+        rebuild is closed, not reused. An in-memory index has one connection: read under the lock."""
+        if self.path is None:
+            with self.lock:
+                yield self.db
+            return
+        generation = self._generation
+        with self._pool_lock:
+            while self._pool:
+                made, db = self._pool.pop()
+                if made == generation:
+                    break
+                db.close()
+            else:
+                db = None
+        if db is None:
+            db = self._connect(self.path)
+        try:
+            db.execute("BEGIN")
+            yield db
+        except BaseException:
+            db.close()
+            raise
+        if db.in_transaction:
+            db.execute("COMMIT")
+        with self._pool_lock:
+            if generation == self._generation and len(self._pool) < POOL:
+                self._pool.append((generation, db))
+                return
+        db.close()
 
     @_recovering
-    @_locked
-    def __len__(self) -> int:
-        return self.db.execute("SELECT count(*) FROM docs").fetchone()[0]
+    @_reads
+    def __len__(self, db: sqlite3.Connection) -> int:
+        return db.execute("SELECT count(*) FROM docs").fetchone()[0]
 
     # --- building -----------------------------------------------------------------------------
 
@@ -581,7 +726,8 @@ class SearchIndex:
         afterwards by :meth:`recognize_pending`, so the text is searchable at once. ``on_batch`` is
         called after each committed batch of files (a UI can list what is there so far)."""
         t0 = time.perf_counter()
-        self._paths = [os.fspath(p) for p in paths]
+        # as absolute paths: the same folder opened from another working folder is the same files
+        paths = self._paths = [os.path.abspath(p) for p in paths]
         report = RefreshReport()
         with self.lock:
             known = {_fs_path(p): (m, s, why) for p, m, s, why in
@@ -724,9 +870,9 @@ class SearchIndex:
         return 0
 
     @_recovering
-    @_locked
-    def pending_entities(self) -> int:
-        return self.db.execute("SELECT count(*) FROM docs WHERE ents IS NULL").fetchone()[0]
+    @_reads
+    def pending_entities(self, db: sqlite3.Connection) -> int:
+        return db.execute("SELECT count(*) FROM docs WHERE ents IS NULL").fetchone()[0]
 
     @_recovering
     def recognize_pending(self, recognizer, entity_cache=None, progress: Progress | None = None,
@@ -916,69 +1062,54 @@ class SearchIndex:
     # --- reading ------------------------------------------------------------------------------
 
     @_recovering
-    @_locked
-    def paths_of(self, article_id: str) -> list[str]:
-        rows = self.db.execute("SELECT path FROM holds WHERE article_id = ? ORDER BY path", (article_id,))
+    @_reads
+    def paths_of(self, db: sqlite3.Connection, article_id: str) -> list[str]:
+        rows = db.execute("SELECT path FROM holds WHERE article_id = ? ORDER BY path", (article_id,))
         return [_fs_path(p) for (p,) in rows]
 
-    @contextlib.contextmanager
-    def _reader(self):
-        """A connection for a long read. A file index gets a connection of its own (SQLite's WAL
-        lets it read while another writes), so a long read does not hold the lock that the UI
-        thread needs to show an article; an in-memory index reads under the lock."""
-        if self.path is None:
-            with self.lock:
-                yield self.db
-            return
-        db = sqlite3.connect(self.path, timeout=POLL)
-        try:
-            yield db
-        finally:
-            db.close()
-
     @_recovering
-    def articles(self, bodies: bool = True) -> list[Article]:
+    @_reads
+    def articles(self, db: sqlite3.Connection, bodies: bool = True) -> list[Article]:
         """Every article in the index, newest first, with the paths it was found at. With
         ``bodies=False`` the articles come without their text (``lazy``; see :meth:`fill`),
         which is what a fast start needs."""
         out = []
         sql = ("SELECT d.meta, b.body FROM docs d JOIN bodies b ON b.rowid = d.rowid" if bodies
                else "SELECT meta, '' FROM docs")
-        with self._reader() as db:
-            paths: dict[str, list[str]] = {}
-            for aid, path in db.execute("SELECT article_id, path FROM holds ORDER BY path"):
-                paths.setdefault(aid, []).append(_fs_path(path))
-            for meta, body in db.execute(sql):
-                a = _unpack(meta, _stored_text(body), lazy=not bodies)
-                a.paths = paths.get(a.id, [])
-                out.append(a)
+        paths: dict[str, list[str]] = {}
+        for aid, path in db.execute("SELECT article_id, path FROM holds ORDER BY path"):
+            paths.setdefault(aid, []).append(_fs_path(path))
+        for meta, body in db.execute(sql):
+            a = _unpack(meta, _stored_text(body), lazy=not bodies)
+            a.paths = paths.get(a.id, [])
+            out.append(a)
         return sort_articles(out)
 
     @_recovering
-    @_locked
-    def first_articles(self, n: int, newest_first: bool = True) -> list[Article]:
+    @_reads
+    def first_articles(self, db: sqlite3.Connection, n: int, newest_first: bool = True) -> list[Article]:
         """The first ``n`` or so articles of :meth:`articles` in that order, without their
         texts: a first screen of a large collection, before all of it is read (50,000 articles
         take a second or more). Taken by the stored date (its ISO text sorts as the list does,
         all but ties between a day and a time of that day: twice as many are read), undated
         ones last."""
         order = "DESC" if newest_first else "ASC"
-        rows = self.db.execute(f"SELECT meta FROM docs WHERE date IS NOT NULL ORDER BY date {order} LIMIT ?",
-                               (2 * n,)).fetchall()
+        rows = db.execute(f"SELECT meta FROM docs WHERE date IS NOT NULL ORDER BY date {order} LIMIT ?",
+                          (2 * n,)).fetchall()
         if len(rows) < n:  # (the undated by path come with the whole list)
-            rows += self.db.execute("SELECT meta FROM docs WHERE date IS NULL LIMIT ?", (n,)).fetchall()
+            rows += db.execute("SELECT meta FROM docs WHERE date IS NULL LIMIT ?", (n,)).fetchall()
         out = [_unpack(meta, "", lazy=True) for (meta,) in rows]
-        paths = _paths_of(self.db, [a.id for a in out])
+        paths = _paths_of(db, [a.id for a in out])
         for a in out:
             a.paths = paths.get(a.id, [])
         return sort_articles(out, newest_first)[:n]
 
     @_recovering
-    @_locked
-    def fill(self, article: Article) -> Article:
+    @_reads
+    def fill(self, db: sqlite3.Connection, article: Article) -> Article:
         """Load the text of an article listed with ``bodies=False``."""
         if article.lazy:
-            row = self.db.execute("SELECT b.body FROM docs d JOIN bodies b ON b.rowid = d.rowid "
+            row = db.execute("SELECT b.body FROM docs d JOIN bodies b ON b.rowid = d.rowid "
                                   "WHERE d.article_id = ?", (article.id,)).fetchone()
             if row is not None:
                 article.body = _stored_text(row[0])
@@ -986,147 +1117,83 @@ class SearchIndex:
         return article
 
     @_recovering
-    @_locked
-    def article_names(self, article_id: str):
+    @_reads
+    def article_names(self, db: sqlite3.Connection, article_id: str):
         """The names found in one article (``ArticleEntities``: mentions with their canonical
         names), or None while they are still to be found."""
         from newsreader.core.ner.types import ArticleEntities
 
-        found = stored_names.article_entities(self.db, article_id)
+        found = stored_names.article_entities(db, article_id)
         return None if found is None else ArticleEntities(*found)
 
     @_recovering
-    @_locked
-    def names_resolved(self) -> bool:
+    @_reads
+    def names_resolved(self, db: sqlite3.Connection) -> bool:
         """Every article's names are found and the collection's entities are up to date."""
-        if self.db.execute("SELECT 1 FROM docs WHERE ents IS NULL LIMIT 1").fetchone() is not None:
+        if db.execute("SELECT 1 FROM docs WHERE ents IS NULL LIMIT 1").fetchone() is not None:
             return False
-        return stored_names.resolved(self.db)
+        return stored_names.resolved(db)
 
     @_recovering
-    def entities(self) -> list[stored_names.StoredEntity]:
-        """The collection's entities, most widespread first. Read on a connection of its own
-        (``_reader``): at 50,000 articles it takes a while, and the thread lock is what the UI
-        needs to show the first article meanwhile."""
-        with self._reader() as db:
-            return stored_names.entity_list(db)
+    @_reads
+    def entities(self, db: sqlite3.Connection) -> list[stored_names.StoredEntity]:
+        """The collection's entities, most widespread first."""
+        return stored_names.entity_list(db)
 
     @_recovering
-    @_locked
-    def entity_articles(self, kind: str, canonical: str) -> list[str]:
+    @_reads
+    def entity_articles(self, db: sqlite3.Connection, kind: str, canonical: str) -> list[str]:
         """The ids of the articles that mention the entity of that type and name."""
-        eid = stored_names.find(self.db, kind, canonical)
-        return [] if eid is None else stored_names.articles_of(self.db, eid)
+        eid = stored_names.find(db, kind, canonical)
+        return [] if eid is None else stored_names.articles_of(db, eid)
 
     @_recovering
-    @_locked
-    def entity_article_ids(self, entity_id: int) -> list[str]:
-        return stored_names.articles_of(self.db, entity_id)
+    @_reads
+    def entity_article_ids(self, db: sqlite3.Connection, entity_id: int) -> list[str]:
+        return stored_names.articles_of(db, entity_id)
 
     @_recovering
-    @_locked
-    def entity_aliases(self, entity_id: int):
+    @_reads
+    def entity_aliases(self, db: sqlite3.Connection, entity_id: int):
         """How often each spelling of the entity was written (a Counter)."""
-        return stored_names.aliases_of(self.db, entity_id)
+        return stored_names.aliases_of(db, entity_id)
 
     # --- vocabulary ---------------------------------------------------------------------------
 
-    def _load_vocabulary(self) -> None:
-        with self._reader() as db:
-            rows = db.execute("SELECT term, doc FROM vocab").fetchall()  # sorted by term
-            named_rows = db.execute("SELECT term, col, doc FROM names_vocab").fetchall()
-            (self._docs,) = db.execute("SELECT count(*) FROM docs").fetchone()
-        # the names' words: those in the text are in ``vocab`` already; the others (``extra``)
-        # add the articles that have them only in their names
-        df = dict(rows)
-        extra: dict[str, int] = {}
-        named: dict[str, int] = {}
-        for term, col, doc in named_rows:
-            if col == "extra":
-                extra[term] = doc
-            else:
-                named[term] = max(doc, named.get(term, 0))
-        new = sorted(t for t in named.keys() | extra.keys() if t not in df)
-        for term, doc in extra.items():
-            if term in df:
-                df[term] += doc
-        for term in new:
-            df[term] = extra.get(term, named.get(term, 0))
-        self._extra = set(extra)
-        self._named = named.keys() | extra.keys()
-        self._vocab = [t for t, _ in rows]
-        if new:
-            self._vocab = list(heapq.merge(self._vocab, new))
-        self._df = df
-        # candidates for typo matching, by length and by first and by second letter
-        by_first: dict[tuple[int, str], list[str]] = {}
-        by_second: dict[tuple[int, str], list[str]] = {}
-        for t in self._vocab:
-            by_first.setdefault((len(t), t[0]), []).append(t)
-            if len(t) > 1:
-                by_second.setdefault((len(t), t[1]), []).append(t)
-        self._by_first, self._by_second = by_first, by_second
-        self._completion_cache.clear()
-        self._fuzzy_cache.clear()
+    def _vocabulary(self) -> Vocabulary:
+        """The index's words as of the last write that changed them: read again (by one thread,
+        on a connection of the pool; other searches wait for it) when one did. A write during the
+        reading leaves it to be read again by the next search."""
+        vocab = self._vocab
+        if vocab is not None and vocab.changes == self._vocab_changes:
+            return vocab
+        with self._vocab_lock:
+            vocab = self._vocab
+            if vocab is None or vocab.changes != self._vocab_changes:
+                changes = self._vocab_changes
+                with self._reading() as db:
+                    vocab = Vocabulary.read(db, changes)
+                self._vocab = vocab
+        return vocab
 
     def _invalidate_vocabulary(self) -> None:
-        self._vocab = []
-        self._completion_cache.clear()
-        self._fuzzy_cache.clear()
+        self._vocab_changes += 1
 
     @_recovering
     def ensure_vocabulary(self) -> None:
-        if not self._vocab:
-            self._load_vocabulary()
+        self._vocabulary()
 
     def completions(self, prefix: str) -> list[str]:
         """The most frequent index words that start with ``prefix`` (itself excluded)."""
-        if len(prefix) < MIN_PREFIX:
-            return []
-        hit = self._completion_cache.get(prefix)
-        if hit is None:
-            lo = bisect.bisect_right(self._vocab, prefix)
-            hi = bisect.bisect_left(self._vocab, prefix + "\U0010ffff")
-            hit = heapq.nlargest(MAX_COMPLETIONS, self._vocab[lo:hi], key=self._df.__getitem__)
-            self._completion_cache[prefix] = hit
-        return hit
+        return self._vocabulary().completions(prefix)
 
     def fuzzy(self, word: str) -> list[str]:
-        """Index words within ``max_edits(word)`` edits (transpositions count once), best first.
-
-        Candidates share the word's length give or take the edits, and its first or second letter
-        in the first or second place: a typo in both of the first two letters is not corrected.
-        """
-        k = max_edits(word)
-        if k == 0:
-            return []
-        hit = self._fuzzy_cache.get(word)
-        if hit is None:
-            from rapidfuzz import process
-            from rapidfuzz.distance import OSA
-
-            found: dict[str, int] = {}
-            letters = set(word[:2])
-            for n in range(len(word) - k, len(word) + k + 1):
-                for c in letters:
-                    for bucket in (self._by_first.get((n, c)), self._by_second.get((n, c))):
-                        if not bucket:
-                            continue
-                        for choice, dist, _ in process.extract(word, bucket, scorer=OSA.distance,
-                                                               score_cutoff=k, limit=None):
-                            if choice != word:
-                                found[choice] = dist
-            ranked = sorted(found.items(), key=lambda kv: (kv[1], -self._df.get(kv[0], 0), kv[0]))
-            hit = [c for c, _ in ranked[:MAX_FUZZY]]
-            if len(self._fuzzy_cache) > 5000:
-                self._fuzzy_cache.clear()
-            self._fuzzy_cache[word] = hit
-        return hit
+        """Index words within ``max_edits(word)`` edits, best first (``Vocabulary.fuzzy``)."""
+        return self._vocabulary().fuzzy(word)
 
     # --- searching ----------------------------------------------------------------------------
 
     @_recovering
-    @_locked
     def search(self, text: str, limit: int = 50, bookmarked: Iterable[str] = (),
                read: Iterable[str] = (), within: Iterable[str] | None = None) -> SearchResult:
         """Ranked hits for the query ``text``; with ``within``, only among those article ids (the
@@ -1142,41 +1209,48 @@ class SearchIndex:
             result.elapsed_ms = (time.perf_counter() - t0) * 1000
             return result
         if not query.empty:
-            if not self._vocab:
-                self._load_vocabulary()
-            result.hits, result.terms = self._run(query, limit, set(bookmarked), set(read),
-                                                  None if within is None else set(within))
+            vocab = self._vocabulary()
+            with self._reading() as db:
+                result.hits, result.terms = _Search(db, vocab).run(query, limit, set(bookmarked), set(read),
+                                                                   None if within is None else set(within))
         result.elapsed_ms = (time.perf_counter() - t0) * 1000
         return result
+
+
+class _Search:
+    """One search: its connection (``SearchIndex._reading``) and the vocabulary it expands words with."""
+
+    def __init__(self, db: sqlite3.Connection, vocab: Vocabulary) -> None:
+        self.db, self.vocab = db, vocab
 
     def _expand(self, term: Term, last: bool, fuzzy: bool) -> list[str]:
         word = term.words[0]
         out = [word]
         if last:
-            out += self.completions(word)
+            out += self.vocab.completions(word)
         if fuzzy:
-            out += self.fuzzy(word)
-        return list(dict.fromkeys(w for w in out if w in self._df or w == word))
+            out += self.vocab.fuzzy(word)
+        return list(dict.fromkeys(w for w in out if w in self.vocab.df or w == word))
 
     def _cond(self, term: Term, words_: list[str]) -> _Cond:
         """``term`` (expanded to ``words_``) as the two tables see it. A plain word is looked for
         in the names only with those of its words that some article has there (the vocabulary
         says which): the others would find nothing and count nothing."""
         expr = _phrase(term.words) if term.phrase else "(" + " OR ".join(_phrase([w]) for w in words_) + ")"
-        cost = sum(self._df.get(w, 0) for w in (term.words if term.phrase else words_))
+        cost = sum(self.vocab.df.get(w, 0) for w in (term.words if term.phrase else words_))
         if term.field == "source":
             return _Cond(text=f"source : {expr}", cost=cost)
         if term.field:
             return _Cond(names=f"{term.field} : {expr}")
-        named = _named_expr(NAME_FIELDS, term, words_, self._named)
+        named = _named_expr(NAME_FIELDS, term, words_, self.vocab.named)
         bonus = 0.0
         if named:  # the IDF of its most frequent word (FTS5's formula), over the text and the names
-            n = max(self._df.get(w, 0) for w in (term.words if term.phrase else words_))
-            bonus = NAME_BONUS * max(math.log((self._docs - n + 0.5) / (n + 0.5)), 1e-6)
-        return _Cond(f"{TEXT_COLUMNS} : {expr}", named, _named_expr("extra", term, words_, self._extra),
+            n = max(self.vocab.df.get(w, 0) for w in (term.words if term.phrase else words_))
+            bonus = NAME_BONUS * max(math.log((self.vocab.docs - n + 0.5) / (n + 0.5)), 1e-6)
+        return _Cond(f"{TEXT_COLUMNS} : {expr}", named, _named_expr("extra", term, words_, self.vocab.extra),
                      plain=True, bonus=bonus, cost=cost)
 
-    def _run(self, q: Query, limit: int, bookmarked: set[str], read: set[str], within: set[str] | None = None):
+    def run(self, q: Query, limit: int, bookmarked: set[str], read: set[str], within: set[str] | None = None):
         positive = q.positive
         negative = [t for t in q.terms if t.negated]
         last = positive[-1] if q.prefix_last and positive else None
@@ -1195,7 +1269,7 @@ class SearchIndex:
         if positive:
             # words typed in full, close together in the text: NEAR needs plain phrases, so a
             # word still being typed joins with its completions outside the NEAR
-            plain = [t for t in positive if not t.phrase and not t.field and t.words[0] in self._df]
+            plain = [t for t in positive if not t.phrase and not t.field and t.words[0] in self.vocab.df]
             if len(plain) >= 2:
                 others = [self._cond(t, exact_words.get(id(t), [])) for t in positive if t not in plain]
                 near = _Cond(text=f"NEAR({' '.join(_phrase([t.words[0]]) for t in plain)}, 12)")
@@ -1408,6 +1482,7 @@ class SearchIndex:
                 matches.append(Match("snippet", s - offset + len(lead), e - offset + len(lead)))
         text = lead + snippet + ("…" if end < len(body) or more else "")
         return Hit(article, score, tier, text, matches)
+
 
 
 def _snippet(body: str, at: int) -> tuple[str, int, int]:
