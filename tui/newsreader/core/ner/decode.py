@@ -116,10 +116,13 @@ class _Pairs:
         return maybe[hit], self._attrs[at[hit]]
 
 
+ADD_AT_ONCE = 1000  # new words whose features are made and summed together (DocumentTagger.tag_documents)
+
+
 class DocumentTagger:
     """Labels and marginals for the sentences of a document, from ``CRFModel`` and our features."""
 
-    MAX_WORDS = 30_000  # words kept with their vectors (11 x 9 floats each: 24 MB), then the most used half
+    MAX_WORDS = 30_000  # words kept with their vectors (11 x 9 float32 each: 12 MB), then the most used half
     _ARRAYS = ("_roles", "_opens", "_caps", "_uses", "_codes")  # by word number, as _tokens
 
     def __init__(self, model: CRFModel, lexicon: Lexicon | None, gazetteer: Gazetteer | None):
@@ -144,7 +147,7 @@ class DocumentTagger:
         self._index: dict[str, int] = {}
         self._tokens: list[str] = []  # by number: the word, and its folded form (for the gazetteer)
         self._folded: list[str] = []
-        self._roles = np.zeros((0, _ROLES, labels))
+        self._roles = np.zeros((0, _ROLES, labels), dtype=np.float32)
         self._opens = np.zeros(0, dtype=bool)  # a sentence starts after it
         self._caps = np.zeros(0, dtype=bool)  # capitalised
         self._uses = np.zeros(0, dtype=np.int64)  # tokens it was (halved at each compaction)
@@ -161,7 +164,7 @@ class DocumentTagger:
         """Give the new ``words`` (token, its features) the next numbers and their vectors."""
         n = len(self._tokens)
         if n + len(words) > len(self._roles):
-            size = min(max(n + len(words), len(self._roles) * 3 // 2, 256), self.MAX_WORDS + len(words))
+            size = max(n + len(words), min(max(len(self._roles) * 3 // 2, 256), self.MAX_WORDS))
             for name in self._ARRAYS:
                 old = getattr(self, name)
                 new = np.zeros((size, *old.shape[1:]), dtype=old.dtype)
@@ -237,15 +240,17 @@ class DocumentTagger:
             flat += (1, 1)
         if new:
             features = self._features
-            self._add([(t, features._word(t)) for t in new])
-            features._words.clear()  # what is needed of them is kept here
-            features._shared.clear()
+            fresh = list(new)
+            for at in range(0, len(fresh), ADD_AT_ONCE):  # a first batch may have tens of thousands
+                self._add([(t, features._word(t)) for t in fresh[at:at + ADD_AT_ONCE]])
+                features._words.clear()  # what is needed of them is kept here
+                features._shared.clear()
         idx = np.array(flat)
         self._uses[:len(self._tokens)] += np.bincount(idx, minlength=len(self._tokens))
         at = np.flatnonzero(idx > 1)  # the place in ``flat`` of each token
         R = self._roles
         me, before, after = idx[at], idx[at - 1], idx[at + 1]
-        scores = (R[me, OWN] + R[before, PREV1] + R[after, NEXT1] + R[idx[at - 2], PREV2]
+        scores = (R[me, OWN].astype(np.float64) + R[before, PREV1] + R[after, NEXT1] + R[idx[at - 2], PREV2]
                   + R[idx[at + 2], NEXT2] + R[before, SS_PREV] + R[after, SS_NEXT]
                   + R[before, LEX_PREV] + R[after, LEX_NEXT])
         scores += np.where(self._opens[before][:, None], R[me, AT_START], R[me, INSIDE])

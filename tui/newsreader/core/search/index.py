@@ -274,10 +274,19 @@ def _unpack(blob: bytes, body: str, lazy: bool = False) -> Article:
             and type(boilerplate) is list and all(type(s) is int and type(e) is int for s, e in boilerplate)
             and (date is None or (type(date) is tuple and date[1] in _PRECISIONS and type(date[2]) is bool))):
         raise ValueError("an article's stored metadata is not in the form newsreader writes")
-    return Article(id=aid, title=title, body=body,
-                   date=ArticleDate(datetime.fromisoformat(date[0]), date[1], date[2]) if date else None,
+    # a listing of 50,000 articles holds every one: their dates (frozen) are shared, and so is
+    # the empty list of the many without boilerplate or notices (nothing changes a stored article's)
+    return Article(id=aid, title=title, body=body, date=_date(*date) if date else None,
                    source=source, author=author, url=url, kicker=kicker, redecoded=redecoded,
-                   boilerplate=boilerplate, notices=notices, lazy=lazy)
+                   boilerplate=boilerplate or _NONE, notices=notices or _NONE, lazy=lazy)
+
+
+_NONE: list = []
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _date(value: str, precision: str, inferred: bool) -> ArticleDate:
+    return ArticleDate(datetime.fromisoformat(value), precision, inferred)
 
 
 def _paths_of(db: sqlite3.Connection, article_ids: list[str]) -> dict[str, list[str]]:
