@@ -367,6 +367,9 @@ class MainScreen(Screen[None]):
         self.post_message(self._whole_list(index, report.skipped, notices, final=True))
         index.ensure_vocabulary()
         self.post_message(self.SearchReady(index))
+        from newsreader.core.heap import trimmer
+
+        trimmer()()  # what reading the files, listing them and their words left, before the names begin
 
         from newsreader.core.ner import get_recognizer
         from newsreader.core.ner.collection import default_cache

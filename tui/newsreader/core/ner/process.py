@@ -24,6 +24,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TypeVar
 
+from newsreader.core.heap import trimmer
 from newsreader.core.ner.types import Mention
 from newsreader.core.stopping import Stopped
 
@@ -299,19 +300,6 @@ def _many(recognizer) -> Callable[[list[str]], list[list[Mention]]]:
     return many if many is not None else lambda texts: [recognizer.recognize(t) for t in texts]
 
 
-def _heap_trimmer() -> Callable[[], None]:
-    """What gives the C heap's free memory back after a batch: glibc's ``malloc_trim`` (tagging
-    makes arrays of a few MB a batch, and the heap keeps what they leave: a child that tagged the
-    1,029 10kGNAD articles held 141 MB, 97 MB trimmed after each batch, no slower); elsewhere nothing."""
-    try:
-        import ctypes
-
-        trim = ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError, ImportError):
-        return lambda: None
-    return lambda: trim(0) and None
-
-
 def main() -> int:
     nice = getattr(os, "nice", None)  # not on Windows: the child then runs at the reader's priority
     if nice is not None:
@@ -323,7 +311,9 @@ def main() -> int:
 
     recognizer = get_recognizer(sys.argv[1] if len(sys.argv) > 1 else None)[0]
     many = _many(recognizer)
-    trim = _heap_trimmer()
+    # tagging makes arrays of a few MB a batch, and the heap keeps what they leave: a child that
+    # tagged the 1,029 10kGNAD articles held 141 MB, 97 MB trimmed after each batch, no slower
+    trim = trimmer()
     out = sys.stdout.buffer
     for line in sys.stdin.buffer:
         rows = [[[m.start, m.end, m.text, m.type, m.confidence] for m in found] for found in many(json.loads(line))]
