@@ -116,9 +116,6 @@ class _Pairs:
         return maybe[hit], self._attrs[at[hit]]
 
 
-ADD_AT_ONCE = 1000  # new words whose features are made and summed together (DocumentTagger.tag_documents)
-
-
 class DocumentTagger:
     """Labels and marginals for the sentences of a document, from ``CRFModel`` and our features."""
 
@@ -164,7 +161,7 @@ class DocumentTagger:
         """Give the new ``words`` (token, its features) the next numbers and their vectors."""
         n = len(self._tokens)
         if n + len(words) > len(self._roles):
-            size = max(n + len(words), min(max(len(self._roles) * 3 // 2, 256), self.MAX_WORDS))
+            size = min(max(n + len(words), len(self._roles) * 3 // 2, 256), self.MAX_WORDS + len(words))
             for name in self._ARRAYS:
                 old = getattr(self, name)
                 new = np.zeros((size, *old.shape[1:]), dtype=old.dtype)
@@ -240,11 +237,9 @@ class DocumentTagger:
             flat += (1, 1)
         if new:
             features = self._features
-            fresh = list(new)
-            for at in range(0, len(fresh), ADD_AT_ONCE):  # a first batch may have tens of thousands
-                self._add([(t, features._word(t)) for t in fresh[at:at + ADD_AT_ONCE]])
-                features._words.clear()  # what is needed of them is kept here
-                features._shared.clear()
+            self._add([(t, features._word(t)) for t in new])
+            features._words.clear()  # what is needed of them is kept here
+            features._shared.clear()
         idx = np.array(flat)
         self._uses[:len(self._tokens)] += np.bincount(idx, minlength=len(self._tokens))
         at = np.flatnonzero(idx > 1)  # the place in ``flat`` of each token

@@ -50,6 +50,7 @@ import json
 import marshal
 import math
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -123,6 +124,8 @@ _CREATE = (
     *stored_names.SCHEMA,
     f"PRAGMA user_version = {SCHEMA}",
 )
+
+_INDEXES = {m.group(1) for s in _CREATE for m in [re.match(r"CREATE INDEX IF NOT EXISTS (\w+)", s)] if m}
 
 Progress = Callable[[int, int, str], None]  # done, total, what
 
@@ -601,7 +604,7 @@ class SearchIndex:
         (version,) = db.execute("PRAGMA user_version").fetchone()
         if version != SCHEMA or not TABLES <= self._tables(db):
             return False
-        if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'docs_pending'").fetchone() is None:
+        if not _INDEXES <= {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}:
             return False
         db.execute("SELECT count(*) FROM docs").fetchone()
         return True
@@ -1119,7 +1122,7 @@ class SearchIndex:
         """Load the text of an article listed with ``bodies=False``."""
         if article.lazy:
             row = db.execute("SELECT b.body FROM docs d JOIN bodies b ON b.rowid = d.rowid "
-                                  "WHERE d.article_id = ?", (article.id,)).fetchone()
+                             "WHERE d.article_id = ?", (article.id,)).fetchone()
             if row is not None:
                 article.body = _stored_text(row[0])
                 article.lazy = False
@@ -1491,7 +1494,6 @@ class _Search:
                 matches.append(Match("snippet", s - offset + len(lead), e - offset + len(lead)))
         text = lead + snippet + ("…" if end < len(body) or more else "")
         return Hit(article, score, tier, text, matches)
-
 
 
 def _snippet(body: str, at: int) -> tuple[str, int, int]:
