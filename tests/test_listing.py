@@ -35,6 +35,42 @@ def test_a_listing_is_sorted_where_it_is_made(tmp_path):
     assert message.by_id == {a.id: a for a in newest}
 
 
+def test_a_listing_takes_again_the_articles_of_the_last_that_have_not_changed(tmp_path):
+    folder = dated_folder(tmp_path, 30)
+    index = SearchIndex(None)
+    index.refresh([str(folder)])
+    first = index.listing()
+    assert [a.id for a in first.articles] == [a.id for a in index.articles(bodies=False)]
+    assert first.articles.rows == {a.id: i for i, a in enumerate(first.articles)}
+
+    (folder / "005.txt").unlink()                                   # gone
+    changed = folder / "007.txt"                                   # another text: another article
+    changed.write_text(changed.read_text(encoding="utf-8").replace("Leipzig", "Dresden"), encoding="utf-8")
+    redated = folder / "009.txt"                                   # the same text, another date
+    redated.write_text(redated.read_text(encoding="utf-8").replace("Datum: 10.10.2019", "Datum: 11.10.2019"),
+                       encoding="utf-8")
+    (folder / "copy.txt").write_text((folder / "003.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "new.txt").write_text("Titel: Neu\nDatum: 01.02.2030\n\nEin neuer Bericht aus Bonn.\n",
+                                    encoding="utf-8")
+    index.refresh([str(folder)])
+    second = index.listing(first)
+
+    fresh = index.articles(bodies=False)  # what a listing made afresh says
+    assert [a.id for a in second.articles] == [a.id for a in fresh]
+    for made, new in zip(fresh, second.articles):
+        assert (new.title, new.date, new.source, new.paths) == (made.title, made.date, made.source, made.paths)
+    old = {a.title.removeprefix("Titel: "): a for a in first.articles}
+    new = {a.title.removeprefix("Titel: "): a for a in second.articles}
+    assert new["Bericht Nummer 1"] is old["Bericht Nummer 1"]      # untouched: the same object
+    assert new["Bericht Nummer 9"] is not old["Bericht Nummer 9"]  # its stored row changed
+    assert new["Bericht Nummer 9"].date.iso() == "2019-10-11"
+    assert new["Bericht Nummer 7"].id != old["Bericht Nummer 7"].id
+    assert "Bericht Nummer 5" not in new and "Neu" in new
+    assert new["Bericht Nummer 3"] is old["Bericht Nummer 3"]      # found at a second path as well
+    assert [p.rsplit("/", 1)[1] for p in new["Bericht Nummer 3"].paths] == ["003.txt", "copy.txt"]
+    assert set(second.by_id) == {a.id for a in second.articles}
+
+
 async def test_the_order_changed_while_files_are_read_holds_for_the_later_listings(tmp_path, monkeypatch):
     folder = dated_folder(tmp_path, FIRST_BATCH + 30)
     gate = held_loader(monkeypatch, FIRST_BATCH)
@@ -148,12 +184,42 @@ async def test_a_warm_open_of_a_large_collection_has_its_names_before_the_whole_
     monkeypatch.setattr(main_screen, "FIRST_SCREEN_AFTER", 20)
     monkeypatch.setattr(main_screen, "SMALL_INDEX_BYTES", 0)  # listed by the worker, as a large one is
     gate = threading.Event()
-    real = SearchIndex.articles
+    real = SearchIndex.listing
 
-    def held(self, bodies=True):  # the whole listing waits until the test lets it go
+    def held(self, previous=None):  # the whole listing waits until the test lets it go
         gate.wait(30)
-        return real(self, bodies)
+        return real(self, previous)
 
-    monkeypatch.setattr(SearchIndex, "articles", held)
+    monkeypatch.setattr(SearchIndex, "listing", held)
     await the_names_come_while_held(folder, gate, stored, lambda hub: len(hub.collection) == 10,  # the first screen
                                     lambda hub: hub.listed_final and len(hub.collection) == 40)
+
+
+async def test_names_are_found_while_the_rest_of_the_files_are_read(tmp_path, monkeypatch):
+    from newsreader.screens import main_screen
+
+    from test_app_reader import ready
+
+    folder = dated_folder(tmp_path, FIRST_BATCH + 30)
+    monkeypatch.setattr(main_screen, "FOLLOW_AFTER", 10)
+    gate = held_loader(monkeypatch, FIRST_BATCH + 5)  # the rest waits until the test lets it through
+    app = NewsReaderApp([str(folder)])
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            hub = app.screen
+            await until(pilot, lambda: hub.index is not None and len(hub.collection) == FIRST_BATCH)
+            index = hub.index
+            # the first batch has its names while the other files wait to be read
+            await until(pilot, lambda: index.pending_entities() == 0, "names of the first batch")
+            await until(pilot, lambda: hub.reading_names is not None, "names in the panel")
+            assert not hub.listed_final and not gate.is_set() and hub.entities is None
+            assert hub.progress[0] == "Reading files"  # the reading's progress is what is shown
+            assert "Angela Merkel" in {m.canonical for m in hub.reading_names.body}
+            gate.set()
+            await ready(app, pilot)
+            assert hub.listed_final and len(hub.collection) == FIRST_BATCH + 30
+            assert index.pending_entities() == 0 and index.names_resolved()
+            (merkel,) = [e for e in hub.entities if e.canonical == "Angela Merkel"]
+            assert merkel.article_count == FIRST_BATCH + 30
+    finally:
+        gate.set()

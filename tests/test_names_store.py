@@ -209,3 +209,52 @@ def test_an_article_whose_title_changes_case_gets_its_names_and_its_entities_sea
     assert after.keys() == before.keys() and after != before  # the same articles, one title other
     assert index.recognize_pending(Capitals()) == 1
     assert hits(index, 'per:"Carl Vogt"') == {"a", "b"}
+
+
+def test_names_found_while_the_files_are_read_cover_every_article_once(tmp_path):
+    """recognize_pending(more=...) follows a refresh in another thread: it takes each batch
+    as it is stored, waits while more may come, and ends with every article named, each text
+    recognised once, and the collection's names resolved."""
+    import threading
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for i in range(60):
+        (folder / f"{i:03}.txt").write_text(f"Bericht {i}\n\nAngela Merkel besuchte Ort{i} in Sachsen.\n",
+                                            encoding="utf-8")
+    index = SearchIndex(tmp_path / "index.sqlite")
+    seen: list[str] = []
+    stored = threading.Event()
+
+    class Recognizer:
+        name, version = "follow", "follow:1"
+
+        def recognize(self, text):
+            seen.append(text)
+            start = text.find("Angela Merkel")
+            return [Mention(start, start + 13, "Angela Merkel", "PER")] if start >= 0 else []
+
+    def slowly():  # batches of 10 files, each stored only once names were taken from the last
+        def wait_for_names():
+            stored.wait(10)
+            stored.clear()
+        index.refresh([str(folder)], batch=10, on_batch=wait_for_names)
+
+    reading = threading.Thread(target=slowly)
+    reading.start()
+    taken = []
+
+    def progress(done, total, _what):
+        taken.append((done, total, reading.is_alive()))
+        stored.set()
+
+    done = index.recognize_pending(Recognizer(), progress=progress, batch=10, more=reading.is_alive)
+    reading.join()
+    assert done == len(index) == 60
+    assert len(seen) == 120 == len(set(seen))  # every title and text once
+    assert index.pending_entities() == 0 and index.names_resolved()
+    (merkel,) = [e for e in index.entities() if e.canonical == "Angela Merkel"]
+    assert merkel.article_count == 60
+    assert len(index.search('per:"Angela Merkel"', limit=100).hits) == 60
+    assert [alive for _, _, alive in taken].count(True) >= 4  # names were found while files were read
+    assert taken[-1][:2] == (60, 60)

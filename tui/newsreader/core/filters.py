@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from newsreader.core.article import ArticleRows
 from newsreader.core.wording import TYPE_NAMES, count
 
 if TYPE_CHECKING:
@@ -125,16 +126,18 @@ class View:
             return None
         return {a.id for a in collection if all(f.keeps(a.id) for f in active)}
 
-    def apply(self, collection: Sequence[Article]) -> list[Article]:
-        """The articles every filter keeps: best first under a search, else in collection order."""
+    def apply(self, collection: Sequence[Article]) -> ArticleRows:
+        """The articles every filter keeps: best first under a search, else in collection order
+        (with no filter: ``collection`` itself, when it is an :class:`ArticleRows`, which is not
+        changed once made)."""
         if not self.filters:
-            return list(collection)
+            return collection if isinstance(collection, ArticleRows) else ArticleRows(collection)
         search = self.search
         others = [f for f in self.filters if f is not search]
         if search is not None:
             by_id = {a.id: a for a in collection}
-            return [by_id[i] for i in search.ranked if i in by_id and all(f.keeps(i) for f in others)]
-        return [a for a in collection if all(f.keeps(a.id) for f in others)]
+            return ArticleRows(by_id[i] for i in search.ranked if i in by_id and all(f.keeps(i) for f in others))
+        return ArticleRows(a for a in collection if all(f.keeps(a.id) for f in others))
 
     def line(self, shown: int) -> str:
         """The filter line: every filter in the order added, and the count."""

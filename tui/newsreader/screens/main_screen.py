@@ -9,6 +9,7 @@ own, gets the bookmarks when it opens and their changes through :attr:`marks_cha
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -24,7 +25,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.widgets import Input
 
-from newsreader.core.article import Article, sort_articles
+from newsreader.core.article import Article, ArticleRows, rows_of, sort_articles
 from newsreader.core.filters import BookmarkedFilter, NameFilter, SearchFilter, SourceFilter, UnreadFilter, View
 from newsreader.core.textclean import visible
 from newsreader.core.wording import count
@@ -40,13 +41,16 @@ if TYPE_CHECKING:  # imported in the workers or when first used: not on the way 
     from newsreader.core.discover import Skipped
     from newsreader.core.ner.collection import ArticleEntities
     from newsreader.core.search.names import StoredEntity
-    from newsreader.core.search.index import SearchIndex, SearchResult
+    from newsreader.core.search.index import Listing, SearchIndex, SearchResult
 
 READ_AFTER_SECONDS = 3.0  # a module global, read when the timer is set: tests patch it
 NOT_SAVED = {"add": "Not bookmarked", "remove": "Bookmark not removed", "note": "Note not saved",
              "read": "Not marked read"}
 SMALL_INDEX_BYTES = 4_000_000  # an index this small is listed before the first paint
 FIRST_SCREEN, FIRST_SCREEN_AFTER = 100, 2_000  # a collection this large lists its first articles first
+LIST_EVERY = 2.0  # s between listings while files are read, at least
+PROGRESS_EVERY = 0.1  # s between progress messages of a stage, at least
+FOLLOW_AFTER = 500  # files still to read for which names are found while they are read
 NARROW = 110  # below this width the panes stack and the names panel hides
 
 
@@ -90,22 +94,27 @@ class MainScreen(Screen[None]):
     @dataclass(eq=False, repr=False)
     class Listed(Message):
         """The collection as the index knows it (``final``: after checking every file), sorted
-        (``newest_first``) and by id where it is made: in the worker, not on the screen's thread
-        (10,000 articles took it 30 ms each time)."""
+        (``newest_first``), by id and with the row of each where it is made: in the worker, not
+        on the screen's thread (10,000 articles took it 30 ms each time). A listing after the
+        first has the same objects for the articles that have not changed (``SearchIndex.listing``)."""
 
-        articles: list[Article]
+        articles: ArticleRows
         skipped: list[Skipped]
         final: bool
         notices: list[str]
         index: SearchIndex
         newest_first: bool = True
-        by_id: dict[str, Article] = field(init=False)
+        by_id: dict[str, Article] | None = None
 
         def __post_init__(self) -> None:
             super().__post_init__()
             if not self.newest_first:  # the index lists newest first
                 self.articles = sort_articles(self.articles, False)
-            self.by_id = {a.id: a for a in self.articles}
+            elif not isinstance(self.articles, ArticleRows):
+                self.articles = ArticleRows(self.articles)
+            if self.by_id is None:
+                self.by_id = {a.id: a for a in self.articles}
+            self.articles.rows, self.articles.longest_source  # noqa: B018 (worked out here, once)
 
     @dataclass(eq=False, repr=False)
     class Progress(Message):
@@ -116,6 +125,14 @@ class MainScreen(Screen[None]):
         def can_replace(self, message: Message) -> bool:
             """A newer count of the same stage makes an older one still in the queue needless."""
             return isinstance(message, MainScreen.Progress) and message.stage == self.stage
+
+    @dataclass(eq=False, repr=False)
+    class NamesWanted(Message):
+        """The open worker asks for the name finder (``find_names``), while it reads files or after."""
+
+        index: SearchIndex
+        reading: threading.Event
+        expected: int
 
     @dataclass(eq=False, repr=False)
     class SearchReady(Message):
@@ -211,6 +228,7 @@ class MainScreen(Screen[None]):
         self._read_timer = None
         self._view_pending = False
         self._name_finder = None                       # the child process finding names, while it runs
+        self._listing: Listing | None = None           # the open worker's last listing
         self._stage: tuple[str, float, int] | None = None  # the stage of the progress: name, start, count then
 
     def compose(self) -> ComposeResult:
@@ -268,8 +286,8 @@ class MainScreen(Screen[None]):
             return
         error = event.worker.error
         self.log.error(f"worker {event.worker.name} failed", error)
-        what = {"open_collection": "Reading the collection", "run_search": "The search"}.get(event.worker.name,
-                                                                                            "A background task")
+        what = {"open_collection": "Reading the collection", "find_names": "Finding names",
+                "run_search": "The search"}.get(event.worker.name, "A background task")
         self.notify(visible(f"{what} failed: {type(error).__name__}: {error}"), severity="error", markup=False,
                     timeout=15)
 
@@ -349,28 +367,84 @@ class MainScreen(Screen[None]):
         # later ones (a damaged index rebuilt, a lock waited for) are shown when they happen
         index.on_notice = lambda text: self.app.notify(visible(text), severity="warning", markup=False, timeout=10)
 
-        def progress(stage: str):
-            def report(done: int, total: int, _what: str = "") -> None:
-                check()
-                self.post_message(self.Progress(stage, done, total))
-            return report
+        next_listing = [-1e9]
 
-        last_listing = [-1e9]
-
-        def list_so_far() -> None:  # a first build lists its first files at once, then every 2 s
+        def list_so_far() -> None:
+            """A first build lists its first files at once, then every 2 s, or less often when a
+            listing takes long (ten times its time: 50,000 articles take 0.2-0.3 s, every 2 s that
+            was a sixth of the reading)."""
             check()
-            if time.monotonic() - last_listing[0] > 2.0:
-                last_listing[0] = time.monotonic()
+            started = time.monotonic()
+            if started > next_listing[0]:
                 self.post_message(self._whole_list(index))
+                next_listing[0] = started + max(LIST_EVERY, 10 * (time.monotonic() - started))
 
-        report = index.refresh(self.paths, progress=progress("Reading files"), on_batch=list_so_far)
+        # Many files to read: their names are found while the rest are read (the name finder
+        # follows the refresh), so that the second core is not idle meanwhile.
+        reading = threading.Event()
+        reading.set()
+        names_wanted = [False]
+
+        def find_names(expected: int) -> None:
+            if not names_wanted[0]:
+                names_wanted[0] = True
+                self.post_message(self.NamesWanted(index, reading, expected))
+
+        reported = self._reporter("Reading files", check)
+
+        def read_progress(done: int, total: int, what: str = "") -> None:
+            reported(done, total, what)
+            if not names_wanted[0] and total - done > FOLLOW_AFTER:
+                find_names(index.pending_entities() + total - done)
+
+        try:
+            report = index.refresh(self.paths, progress=read_progress, on_batch=list_so_far)
+        finally:
+            reading.clear()
         self.post_message(self._whole_list(index, report.skipped, notices, final=True))
+        self._listing = None  # (what the next listing would take again: not needed now)
         index.ensure_vocabulary()
         self.post_message(self.SearchReady(index))
         from newsreader.core.heap import trimmer
 
-        trimmer()()  # what reading the files, listing them and their words left, before the names begin
+        trimmer()()  # what reading the files, listing them and their words left
+        check()
+        find_names(index.pending_entities())
 
+    def _reporter(self, stage: str, check):
+        """A progress callback of a worker for ``stage`` (``check``: the worker's, called first),
+        which tells the screen at most every :data:`PROGRESS_EVERY` s, and at the end: a message
+        a file woke the screen's thread 50,000 times."""
+        last = [-1e9]
+
+        def report(done: int, total: int, _what: str = "") -> None:
+            check()
+            now = time.monotonic()
+            if now - last[0] >= PROGRESS_EVERY or done >= total:
+                last[0] = now
+                self.post_message(self.Progress(stage, done, total))
+        return report
+
+    @work(thread=True, exclusive=True, group="names", exit_on_error=False)
+    def find_names(self, index: SearchIndex, reading: threading.Event, expected: int) -> None:
+        """Finds and stores the names of the articles without them (``expected`` or so: of the
+        files still being read too, while ``reading`` is set), then resolves the collection's
+        entities. Stopped by cancelling (quitting) within a batch; the name finder's children are
+        ended at once (on_unmount)."""
+        from newsreader.core.stopping import Stopped
+
+        worker = get_current_worker()
+
+        def check() -> None:
+            if worker.is_cancelled:
+                raise Stopped
+
+        try:
+            self._find_names(index, reading, expected, check)
+        except Stopped:
+            pass
+
+    def _find_names(self, index: SearchIndex, reading: threading.Event, expected: int, check) -> None:
         from newsreader.core.ner import get_recognizer
         from newsreader.core.ner.collection import default_cache
 
@@ -389,11 +463,16 @@ class MainScreen(Screen[None]):
         from newsreader.core.ner.process import for_many
 
         # many to do: tagged in other processes (at a lower priority), the UI keeps the CPU
-        recognizer = for_many(recognizer, spec, index.pending_entities())
+        recognizer = for_many(recognizer, spec, max(expected, index.pending_entities()))
         if hasattr(recognizer, "stop"):
             self._name_finder = recognizer  # quitting ends it at once (on_unmount)
+
+        def more() -> bool:
+            check()
+            return reading.is_set()
+
         try:  # stored in the index as they come (the panel shows them); resolved at the end
-            index.recognize_pending(recognizer, cache, progress=progress("Finding names"))
+            index.recognize_pending(recognizer, cache, progress=self._reporter("Finding names", check), more=more)
         finally:
             self._name_finder = None
             getattr(recognizer, "close", lambda: None)()
@@ -403,8 +482,11 @@ class MainScreen(Screen[None]):
 
     def _whole_list(self, index: SearchIndex, skipped: list | None = None, notices: list[str] | None = None,
                     final: bool = False) -> Listed:
-        """A listing of every article the index has now (without their texts)."""
-        return self.Listed(index.articles(bodies=False), skipped or [], final, notices or [], index, self.newest_first)
+        """A listing of every article the index has now (without their texts), with the same
+        objects as the last one for the articles it listed too."""
+        listing = self._listing = index.listing(self._listing)
+        return self.Listed(listing.articles, skipped or [], final, notices or [], index, self.newest_first,
+                           listing.by_id if self.newest_first else None)
 
     @work(thread=True, group="store", exit_on_error=False)
     def load_marks_and_reading(self) -> None:
@@ -511,8 +593,16 @@ class MainScreen(Screen[None]):
         if self.search_query.strip():
             self._search(self.search_query)
 
+    @on(NamesWanted)
+    def _names_wanted(self, message: NamesWanted) -> None:
+        self.find_names(message.index, message.reading, message.expected)
+
     @on(Progress)
     def _progress(self, message: Progress) -> None:
+        if message.stage == "Finding names" and not self.listed_final:  # the reading's progress is shown
+            if self.reading is not None and self.reading_names is None:
+                self.reading_names = self._names_of(self.reading)
+            return
         now = time.monotonic()
         if self._stage is None or self._stage[0] != message.stage:
             self._stage = (message.stage, now, message.done)  # when the stage started, and where
@@ -684,8 +774,8 @@ class MainScreen(Screen[None]):
         self._count_unread()
 
     def _count_unread(self) -> None:
-        read = self.read
-        self.unread = sum(1 for a in self.collection if a.id not in read)
+        by_id = self.by_id  # the collection's (the read articles are far fewer than those listed)
+        self.unread = len(self.collection) - sum(1 for article_id in self.read if article_id in by_id)
 
     def watch_view(self) -> None:
         self._apply_view()
@@ -726,7 +816,7 @@ class MainScreen(Screen[None]):
                   and not self._resorting)
         # a reader at the top of the list stays at the top (new articles arrive there);
         # anywhere else the selection stays on its article while it is listed
-        shown = {a.id for a in articles}
+        shown = rows_of(articles)
         keep = self.current if self.current is not None and self.current.id in shown and not at_top else None
         new = self.by_id.get(keep.id) if keep is not None else (articles[0] if articles else None)
         if new is not self.current:

@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import var
 
-from newsreader.core.article import Article
+from newsreader.core.article import Article, ArticleRows
 from newsreader.widgets.line_list import LineList
 
 MARK_WIDTH, DATE_WIDTH, SOURCE_WIDTH = 2, 13, 12  # "~16 Jan 2024" and a space
@@ -83,12 +83,14 @@ class ArticleList(LineList, inherit_bindings=False):
         return self.articles[self.cursor].id if self.articles else None
 
     def watch_articles(self, articles: list[Article]) -> None:
-        self._rows = {a.id: i for i, a in enumerate(articles)}
+        if not isinstance(articles, ArticleRows):  # (the hub's are: their rows are worked out in a worker)
+            articles = ArticleRows(articles)
+        rows = self._rows = articles.rows
         # the source column is as wide as the longest source shown (at most SOURCE_WIDTH)
-        longest = max((len(a.source) for a in articles if a.source), default=0)
+        longest = articles.longest_source
         self._source_width = min(SOURCE_WIDTH, longest + 1) if longest else 0
         self.rows_changed()
-        row = self._rows.get(self.current.id) if self.current is not None else None
+        row = rows.get(self.current.id) if self.current is not None else None
         self.cursor = row if row is not None else min(self.cursor, max(0, len(articles) - 1))
 
     def watch_current(self, article: Article | None) -> None:

@@ -269,22 +269,30 @@ def _end(proc: subprocess.Popen) -> None:
         pass
 
 
-def recognize_batches(recognizer, batches: Iterable[B],
+def recognize_batches(recognizer, batches: Iterable[B | None],
                       texts_of: Callable[[B], Sequence[str]] = list) -> Iterator[tuple[B, list[list[Mention]]]]:
     """Each batch with the mentions of its texts (``texts_of(batch)``), in order.
 
     A recognizer that offers ``submit``/``collect`` (:class:`ProcessRecognizer`) is given up to
     ``recognizer.ahead`` batches beyond the one handed back, so it keeps working while the caller
     stores that one; ``texts_of`` is called when a batch is sent. Others recognise each batch
-    when it is asked for (``recognize_many`` if they have it)."""
+    when it is asked for (``recognize_many`` if they have it). A ``None`` among the batches
+    says that no batch is ready now (``batches`` waits for the next): the batches sent so far
+    are handed back first."""
     submit = getattr(recognizer, "submit", None)
     if submit is None:
         many = _many(recognizer)
         for batch in batches:
-            yield batch, many(list(texts_of(batch)))
+            if batch is not None:
+                yield batch, many(list(texts_of(batch)))
         return
     sent: deque[tuple[B, _Job]] = deque()
     for batch in batches:
+        if batch is None:
+            while sent:
+                first, job = sent.popleft()
+                yield first, recognizer.collect(job)
+            continue
         sent.append((batch, submit(texts_of(batch))))
         if len(sent) > recognizer.ahead:
             first, job = sent.popleft()

@@ -61,7 +61,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsreader.core.article import Article, ArticleDate, ner_texts, pieces, sort_articles
+from newsreader.core.article import Article, ArticleDate, ArticleRows, ner_texts, pieces, sort_articles
 from newsreader.core.dbfile import (BUSY_TIMEOUT, POLL, NotOurs, is_damage, move_aside, reason,
                                     retry_busy)
 from newsreader.core.discover import Skipped, discover_stat
@@ -128,6 +128,16 @@ _CREATE = (
 _INDEXES = {m.group(1) for s in _CREATE for m in [re.match(r"CREATE INDEX IF NOT EXISTS (\w+)", s)] if m}
 
 Progress = Callable[[int, int, str], None]  # done, total, what
+
+
+@dataclass(eq=False, repr=False)
+class Listing:
+    """Every article of an index at one moment (:meth:`SearchIndex.listing`): sorted newest
+    first, by id, and a stamp of each one's stored row (which the next listing compares)."""
+
+    articles: ArticleRows
+    by_id: dict[str, Article]
+    stamps: dict[str, int]
 
 
 @dataclass
@@ -533,6 +543,8 @@ class SearchIndex:
         # search) take a connection of a pool instead (``_reading``) and never wait for this lock:
         # WAL shows them the index as of the last commit.
         self.lock = threading.RLock()
+        self._stored = threading.Condition()  # notified with each batch of files stored (``_stores``)
+        self._stores = 0
         self._pool: list[tuple[int, sqlite3.Connection]] = []  # (generation, idle connection)
         self._pool_lock = threading.Lock()  # held only to take or give back a connection
         self.db = self._open()
@@ -828,6 +840,9 @@ class SearchIndex:
             db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", [r[:5] for r in rows])
             db.executemany("DELETE FROM holds WHERE path = ?", [(r[0],) for r in rows])
             db.executemany("INSERT INTO holds VALUES (?, ?)", [(aid, r[0]) for r in rows for aid in r[5]])
+        with self._stored:  # a name finder following the refresh (recognize_pending's ``more``) goes on
+            self._stores += 1
+            self._stored.notify_all()
         return added
 
     @staticmethod
@@ -888,45 +903,56 @@ class SearchIndex:
 
     @_recovering
     def recognize_pending(self, recognizer, entity_cache=None, progress: Progress | None = None,
-                          batch: int = 50) -> int:
+                          batch: int = 50, more: Callable[[], bool] | None = None) -> int:
         """Find the names of the articles that have none yet and store them (``names.add``: the
         article's mentions and its share of the collection's groups; its search row from its own
         names until they are resolved), then resolve the collection's entities
         (:meth:`resolve_names`). A recognizer of another version than the stored names' has them
-        all found again, once. Returns how many articles were done."""
+        all found again, once. While ``more()`` is true, articles are still being added (a
+        :meth:`refresh` in another thread): those come in turn, and the names are resolved once
+        it is false and every article has its names; the total the progress gives grows with
+        them. Returns how many articles were done."""
         self._names_from = (recognizer, entity_cache)
         self._check_recognizer(getattr(recognizer, "version", "") if recognizer is not None else "")
-        with self.lock:
-            (total,) = self.db.execute("SELECT count(*) FROM docs WHERE ents IS NULL").fetchone()
+        total = self.pending_entities()
         done = 0
-        for rows, articles, found in self._pending_batches(recognizer, entity_cache, batch):
+        for rows, articles, found in self._pending_batches(recognizer, entity_cache, batch, more):
             with self._write() as db:
                 wanted = [rowid for rowid, _, _ in rows]
-                pending = {r for (r,) in db.execute(  # not those another process has done meanwhile
-                    f"SELECT rowid FROM docs WHERE ents IS NULL AND rowid IN ({', '.join('?' * len(wanted))})", wanted)}
+                pending = set(db.execute(  # not those done meanwhile (another process), nor another article now
+                    f"SELECT rowid, article_id FROM docs WHERE ents IS NULL AND rowid IN ({', '.join('?' * len(wanted))})",
+                    wanted))
                 empty = ([], [], [], {})
-                items = [(rowid, *found.get(a.id, empty)) for (rowid, _, _), a in zip(rows, articles) if rowid in pending]
+                items = [(rowid, *found.get(a.id, empty)) for (rowid, _, _), a in zip(rows, articles)
+                         if (rowid, a.id) in pending]
                 stored_names.add_many(db, [(rowid, title, body, extra) for rowid, title, body, extra, _ in items])
                 self._write_many_names(db, [(rowid, own, extra) for rowid, _, _, extra, own in items])
             done += len(rows)
             del rows, articles, found
+            if more is not None:
+                total = done + self.pending_entities()
             if progress:
-                progress(done, total, "entities")
+                progress(done, max(done, total), "entities")
         if done:
             with self.lock:
                 self._invalidate_vocabulary()
         self.resolve_names()
         return done
 
-    def _pending_batches(self, recognizer, entity_cache, batch: int):
+    def _pending_batches(self, recognizer, entity_cache, batch: int, more: Callable[[], bool] | None = None):
         """The articles still without names, ``batch`` at a time, each batch with its names found
         (through the cache). A recognizer in other processes is sent the next batches before the
-        caller has stored this one (``process.recognize_batches``): it never waits for the writes."""
+        caller has stored this one (``process.recognize_batches``): it never waits for the writes.
+        ``more``: see :meth:`recognize_pending`."""
         from newsreader.core.article import MAX_NER_CHARS
 
         def read():
             last = 0
+            following = more is not None
             while True:
+                with self._stored:
+                    stores = self._stores
+                coming = following and more()  # asked first: then a false means every row is in
                 with self.lock:  # names are found in the start of a text: that is all that is read here
                     rows = self.db.execute(
                         "SELECT d.rowid, d.meta, CASE WHEN typeof(b.body) = 'blob' THEN b.body "
@@ -934,13 +960,22 @@ class SearchIndex:
                         "WHERE d.ents IS NULL AND d.rowid > ? ORDER BY d.rowid LIMIT ?",
                         (MAX_NER_CHARS, last, batch)).fetchall()
                 if not rows:
+                    if coming:  # the next rows are on their way: what was sent is stored, then wait for them
+                        yield None
+                        with self._stored:
+                            self._stored.wait_for(lambda: self._stores != stores, timeout=0.5)
+                        continue
+                    if following:  # once more from the start: a row the refresh changed behind
+                        following, last = False, 0  # the last one read (its names dropped) is done too
+                        continue
                     return
                 last = rows[-1][0]
                 yield rows, [_unpack(m, _stored_text(b)[:MAX_NER_CHARS]) for _, m, b in rows]
 
         if recognizer is None:
-            for rows, articles in read():
-                yield rows, articles, {}
+            for item in read():
+                if item is not None:
+                    yield *item, {}
             return
         from newsreader.core.ner.cache import EntityCache, text_key
         from newsreader.core.ner.process import recognize_batches
@@ -949,7 +984,11 @@ class SearchIndex:
         version = recognizer.version
 
         def prepared():
-            for rows, articles in read():
+            for item in read():
+                if item is None:  # none for now
+                    yield None
+                    continue
+                rows, articles = item
                 texts = ner_texts(articles)
                 keys = [text_key(t) for t in texts]
                 known = cache.get(sorted(set(keys)), version)
@@ -1096,6 +1135,35 @@ class SearchIndex:
             a.paths = paths.get(a.id, [])
             out.append(a)
         return sort_articles(out)
+
+    @_recovering
+    @_reads
+    def listing(self, db: sqlite3.Connection, previous: Listing | None = None) -> Listing:
+        """:meth:`articles` without their texts, as a :class:`Listing`; the articles of
+        ``previous`` (an earlier listing of this index) whose rows have not changed are taken
+        again, the same objects: a reader that held it and takes this one frees next to nothing
+        (50,000 articles made afresh took 0.4 s here and their freeing 12-19 ms on the screen's
+        thread). In the order of :meth:`articles`."""
+        paths: dict[str, list[str]] = {}
+        for aid, path in db.execute("SELECT article_id, path FROM holds ORDER BY path"):
+            paths.setdefault(aid, []).append(_fs_path(path))
+        old, old_stamps = (previous.by_id, previous.stamps) if previous is not None else ({}, {})
+        by_id: dict[str, Article] = {}
+        stamps: dict[str, int] = {}
+        fresh: list[Article] = []
+        for aid, meta in db.execute("SELECT article_id, meta FROM docs"):
+            stamp = stamps[aid] = hash(meta)
+            a = old.get(aid)
+            if a is None or old_stamps.get(aid) != stamp:
+                a = _unpack(meta, "", lazy=True)
+                fresh.append(a)
+            found = paths.get(aid, [])
+            if a.paths != found:
+                a.paths = found
+            by_id[aid] = a
+        # those listed before first, in their order: sorting them again takes little
+        kept = [a for a in previous.articles if by_id.get(a.id) is a] if previous is not None else []
+        return Listing(sort_articles(kept + fresh), by_id, stamps)
 
     @_recovering
     @_reads
