@@ -302,6 +302,14 @@ def _date(value: str, precision: str, inferred: bool) -> ArticleDate:
     return ArticleDate(datetime.fromisoformat(value), precision, inferred)
 
 
+def _all_paths(db: sqlite3.Connection) -> dict[str, list[str]]:
+    """The paths every article was found at, in order, by article id."""
+    paths: dict[str, list[str]] = {}
+    for aid, path in db.execute("SELECT article_id, path FROM holds ORDER BY path"):
+        paths.setdefault(aid, []).append(_fs_path(path))
+    return paths
+
+
 def _paths_of(db: sqlite3.Connection, article_ids: list[str]) -> dict[str, list[str]]:
     """The paths each of these articles was found at, in order."""
     marks = ",".join("?" * len(article_ids))
@@ -1127,9 +1135,7 @@ class SearchIndex:
         out = []
         sql = ("SELECT d.meta, b.body FROM docs d JOIN bodies b ON b.rowid = d.rowid" if bodies
                else "SELECT meta, '' FROM docs")
-        paths: dict[str, list[str]] = {}
-        for aid, path in db.execute("SELECT article_id, path FROM holds ORDER BY path"):
-            paths.setdefault(aid, []).append(_fs_path(path))
+        paths = _all_paths(db)
         for meta, body in db.execute(sql):
             a = _unpack(meta, _stored_text(body), lazy=not bodies)
             a.paths = paths.get(a.id, [])
@@ -1144,9 +1150,7 @@ class SearchIndex:
         again, the same objects: a reader that held it and takes this one frees next to nothing
         (50,000 articles made afresh took 0.4 s here and their freeing 12-19 ms on the screen's
         thread). In the order of :meth:`articles`."""
-        paths: dict[str, list[str]] = {}
-        for aid, path in db.execute("SELECT article_id, path FROM holds ORDER BY path"):
-            paths.setdefault(aid, []).append(_fs_path(path))
+        paths = _all_paths(db)
         old, old_stamps = (previous.by_id, previous.stamps) if previous is not None else ({}, {})
         by_id: dict[str, Article] = {}
         stamps: dict[str, int] = {}
