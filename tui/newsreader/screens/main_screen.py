@@ -399,9 +399,10 @@ class MainScreen(Screen[None]):
 
         try:
             report = index.refresh(self.paths, progress=read_progress, on_batch=list_so_far)
+            # listed before the name finder may finish: its entities come after the whole list
+            self.post_message(self._whole_list(index, report.skipped, notices, final=True))
         finally:
             reading.clear()
-        self.post_message(self._whole_list(index, report.skipped, notices, final=True))
         self._listing = None  # (what the next listing would take again: not needed now)
         index.ensure_vocabulary()
         self.post_message(self.SearchReady(index))
