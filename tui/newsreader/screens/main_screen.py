@@ -27,6 +27,7 @@ from textual.widgets import Input
 
 from newsreader.core.article import Article, ArticleRows, rows_of, sort_articles
 from newsreader.core.filters import BookmarkedFilter, NameFilter, SearchFilter, SourceFilter, UnreadFilter, View
+from newsreader.core.stopping import GiveWay
 from newsreader.core.textclean import visible
 from newsreader.core.wording import count
 from newsreader.widgets.article_list import ArticleList
@@ -49,6 +50,10 @@ NOT_SAVED = {"add": "Not bookmarked", "remove": "Bookmark not removed", "note": 
 SMALL_INDEX_BYTES = 4_000_000  # an index this small is listed before the first paint
 FIRST_SCREEN, FIRST_SCREEN_AFTER = 100, 2_000  # a collection this large lists its first articles first
 LIST_EVERY = 2.0  # s between listings while files are read, at least
+# listed articles not yet frozen (App.keep_loaded) for which a listing while files are read freezes
+# them: Python's full collections walk every object not frozen (50,000 articles: 50-90 ms each,
+# every second or so), and each freeze keeps what the screen had cached then (about 1 MB)
+FREEZE_STEP = 5000
 PROGRESS_EVERY = 0.1  # s between progress messages of a stage, at least
 FOLLOW_AFTER = 500  # files still to read for which names are found while they are read
 NARROW = 110  # below this width the panes stack and the names panel hides
@@ -230,6 +235,8 @@ class MainScreen(Screen[None]):
         self._name_finder = None                       # the child process finding names, while it runs
         self._listing: Listing | None = None           # the open worker's last listing
         self._stage: tuple[str, float, int] | None = None  # the stage of the progress: name, start, count then
+        self._frozen_at = 0                            # articles listed at the last keep_loaded
+        self.give_way = GiveWay()  # the workers' checks wait while a key is being drawn (user_input)
 
     def compose(self) -> ComposeResult:
         # the layout class is set before the first styling: changing it later restyles every widget
@@ -291,6 +298,13 @@ class MainScreen(Screen[None]):
         self.notify(visible(f"{what} failed: {type(error).__name__}: {error}"), severity="error", markup=False,
                     timeout=15)
 
+    def user_input(self) -> None:
+        """A key or a click is on its way (``NewsReaderApp.on_event``): the workers wait at their
+        next check until the frame it causes and the one after are drawn (the reader follows the
+        list's cursor a frame later), 0.1 s at most."""
+        token = self.give_way.busy()
+        self.call_after_refresh(self.call_after_refresh, self.give_way.done, token)
+
     def on_resize(self) -> None:
         narrow = self.size.width < NARROW
         if narrow != self.has_class("narrow"):  # a class change restyles every widget
@@ -337,6 +351,7 @@ class MainScreen(Screen[None]):
         def check() -> None:
             if worker.is_cancelled:
                 raise Stopped
+            self.give_way.wait()
 
         try:
             self._open_collection(index, check)
@@ -398,7 +413,8 @@ class MainScreen(Screen[None]):
                 find_names(index.pending_entities() + total - done)
 
         try:
-            report = index.refresh(self.paths, progress=read_progress, on_batch=list_so_far)
+            report = index.refresh(self.paths, progress=read_progress, on_batch=list_so_far,
+                                   pause=self.give_way.wait)
             # listed before the name finder may finish: its entities come after the whole list
             self.post_message(self._whole_list(index, report.skipped, notices, final=True))
         finally:
@@ -439,6 +455,7 @@ class MainScreen(Screen[None]):
         def check() -> None:
             if worker.is_cancelled:
                 raise Stopped
+            self.give_way.wait()
 
         try:
             self._find_names(index, reading, expected, check)
@@ -473,7 +490,8 @@ class MainScreen(Screen[None]):
             return reading.is_set()
 
         try:  # stored in the index as they come (the panel shows them); resolved at the end
-            index.recognize_pending(recognizer, cache, progress=self._reporter("Finding names", check), more=more)
+            index.recognize_pending(recognizer, cache, progress=self._reporter("Finding names", check), more=more,
+                                    pause=self.give_way.wait)
         finally:
             self._name_finder = None
             getattr(recognizer, "close", lambda: None)()
@@ -584,7 +602,10 @@ class MainScreen(Screen[None]):
         self.by_id = message.by_id
         same = message.newest_first == self.newest_first  # else the order changed on the way
         self.collection = message.articles if same else sort_articles(message.articles, self.newest_first)
-        if message.final:
+        # the articles listed live until the next load: frozen with the last listing, and while
+        # files are read with every FREEZE_STEP more (see there: the slowest keys of a cold open)
+        if message.final or len(message.articles) >= self._frozen_at + FREEZE_STEP:
+            self._frozen_at = len(message.articles)
             self.app.keep_loaded()
         # what is listed can be searched: a search runs over the files read so far, and again
         # with each listing (the last one: every file)

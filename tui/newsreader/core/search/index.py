@@ -302,11 +302,15 @@ def _date(value: str, precision: str, inferred: bool) -> ArticleDate:
     return ArticleDate(datetime.fromisoformat(value), precision, inferred)
 
 
-def _all_paths(db: sqlite3.Connection) -> dict[str, list[str]]:
-    """The paths every article was found at, in order, by article id."""
-    paths: dict[str, list[str]] = {}
+def _all_paths(db: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
+    """The paths every article was found at, in order, by article id. Tuples: a listing makes
+    one for every article (while a folder is read, every few seconds), and Python's collector
+    stops tracking a tuple of strings the first time it sees one; lists lived long enough to be
+    moved to its oldest generation, where they hastened the next full collection."""
+    paths: dict[str, tuple[str, ...]] = {}
     for aid, path in db.execute("SELECT article_id, path FROM holds ORDER BY path"):
-        paths.setdefault(aid, []).append(_fs_path(path))
+        found = paths.get(aid)
+        paths[aid] = (_fs_path(path),) if found is None else (*found, _fs_path(path))
     return paths
 
 
@@ -752,11 +756,14 @@ class SearchIndex:
 
     @_recovering
     def refresh(self, paths: Sequence[str | os.PathLike], progress: Progress | None = None,
-                batch: int = 500, on_batch: Callable[[], None] | None = None) -> RefreshReport:
+                batch: int = 500, on_batch: Callable[[], None] | None = None,
+                pause: Callable[[], None] | None = None) -> RefreshReport:
         """Bring the index up to date with the files below ``paths``: parse only new or changed
         files, drop files that are gone and articles nobody holds any more. Entity names are added
         afterwards by :meth:`recognize_pending`, so the text is searchable at once. ``on_batch`` is
-        called after each committed batch of files (a UI can list what is there so far)."""
+        called after each committed batch of files (a UI can list what is there so far); ``pause``
+        between two articles of a batch as they are written (``stopping.GiveWay.wait``: a batch
+        folds and indexes hundreds of texts)."""
         t0 = time.perf_counter()
         # as absolute paths: the same folder opened from another working folder is the same files
         paths = self._paths = [os.path.abspath(p) for p in paths]
@@ -787,7 +794,7 @@ class SearchIndex:
 
         def store() -> None:
             nonlocal parsed, chars
-            report.added_articles += self._store(parsed, written)
+            report.added_articles += self._store(parsed, written, pause)
             parsed, chars = [], 0
             if on_batch is not None:
                 on_batch()
@@ -832,7 +839,8 @@ class SearchIndex:
         report.seconds = time.perf_counter() - t0
         return report
 
-    def _store(self, parsed: list[tuple[str, int, int, list[Article], str | None]], written: set[str]) -> int:
+    def _store(self, parsed: list[tuple[str, int, int, list[Article], str | None]], written: set[str],
+               pause: Callable[[], None] | None = None) -> int:
         """Write a batch of parsed files and their articles in one transaction; returns how many
         articles are new."""
         added = 0
@@ -841,6 +849,8 @@ class SearchIndex:
             for key, mtime, size, articles, why in parsed:
                 for a in articles:
                     if a.id not in written:
+                        if pause is not None:
+                            pause()
                         written.add(a.id)
                         added += self._put(db, a)
                 ids = list(dict.fromkeys(a.id for a in articles))
@@ -911,7 +921,8 @@ class SearchIndex:
 
     @_recovering
     def recognize_pending(self, recognizer, entity_cache=None, progress: Progress | None = None,
-                          batch: int = 50, more: Callable[[], bool] | None = None) -> int:
+                          batch: int = 50, more: Callable[[], bool] | None = None,
+                          pause: Callable[[], None] | None = None) -> int:
         """Find the names of the articles that have none yet and store them (``names.add``: the
         article's mentions and its share of the collection's groups; its search row from its own
         names until they are resolved), then resolve the collection's entities
@@ -919,12 +930,15 @@ class SearchIndex:
         all found again, once. While ``more()`` is true, articles are still being added (a
         :meth:`refresh` in another thread): those come in turn, and the names are resolved once
         it is false and every article has its names; the total the progress gives grows with
-        them. Returns how many articles were done."""
+        them. ``pause`` is called before each batch is stored (as in :meth:`refresh`). Returns
+        how many articles were done."""
         self._names_from = (recognizer, entity_cache)
         self._check_recognizer(getattr(recognizer, "version", "") if recognizer is not None else "")
         total = self.pending_entities()
         done = 0
+        pause = pause or (lambda: None)
         for rows, articles, found in self._pending_batches(recognizer, entity_cache, batch, more):
+            pause()
             with self._write() as db:
                 wanted = [rowid for rowid, _, _ in rows]
                 pending = set(db.execute(  # not those done meanwhile (another process), nor another article now
@@ -1138,7 +1152,7 @@ class SearchIndex:
         paths = _all_paths(db)
         for meta, body in db.execute(sql):
             a = _unpack(meta, _stored_text(body), lazy=not bodies)
-            a.paths = paths.get(a.id, [])
+            a.paths = list(paths.get(a.id, ()))
             out.append(a)
         return sort_articles(out)
 
@@ -1161,9 +1175,9 @@ class SearchIndex:
             if a is None or old_stamps.get(aid) != stamp:
                 a = _unpack(meta, "", lazy=True)
                 fresh.append(a)
-            found = paths.get(aid, [])
-            if a.paths != found:
-                a.paths = found
+            found = paths.get(aid, ())
+            if tuple(a.paths) != found:
+                a.paths = list(found)
             by_id[aid] = a
         # those listed before first, in their order: sorting them again takes little
         kept = [a for a in previous.articles if by_id.get(a.id) is a] if previous is not None else []
