@@ -186,9 +186,9 @@ async def test_a_warm_open_of_a_large_collection_has_its_names_before_the_whole_
     gate = threading.Event()
     real = SearchIndex.listing
 
-    def held(self, previous=None):  # the whole listing waits until the test lets it go
+    def held(self, previous=None, pause=None):  # the whole listing waits until the test lets it go
         gate.wait(30)
-        return real(self, previous)
+        return real(self, previous, pause)
 
     monkeypatch.setattr(SearchIndex, "listing", held)
     await the_names_come_while_held(folder, gate, stored, lambda hub: len(hub.collection) == 10,  # the first screen

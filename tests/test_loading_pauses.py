@@ -56,14 +56,14 @@ def test_a_refresh_pauses_before_each_article_it_writes(tmp_path):
     pauses = []
     index = SearchIndex(tmp_path / "index.sqlite")
     try:
-        report = index.refresh([str(folder)], pause=lambda: pauses.append(len(pauses)))
+        report = index.refresh([str(folder)], pause=lambda: pauses.append(1))
     finally:
         index.close()
     assert report.added_articles == len(ARTICLES)
     assert len(pauses) == len(ARTICLES)
 
 
-async def test_a_key_makes_the_workers_wait_until_its_frames_are_drawn(tmp_path):
+async def test_a_key_keeps_the_workers_waiting_until_its_frames_are_drawn_and_no_longer(tmp_path):
     app = NewsReaderApp([str(write(tmp_path))])
     async with app.run_test(size=(140, 40)) as pilot:
         hub = await ready(app, pilot)
@@ -124,3 +124,20 @@ def test_name_finding_pauses_before_each_batch_it_stores(tmp_path):
         index.close()
     assert done == len(ARTICLES)
     assert pauses == list(range(len(ARTICLES), 0, -1))  # before each article's batch was stored
+
+
+def test_a_listing_pauses_every_so_many_rows(tmp_path, monkeypatch):
+    from newsreader.core.search import index as index_module
+
+    monkeypatch.setattr(index_module, "PAUSE_ROWS", 2)
+    (tmp_path / "articles").mkdir()
+    folder = write(tmp_path / "articles")
+    index = SearchIndex(tmp_path / "index.sqlite")
+    pauses = []
+    try:
+        index.refresh([str(folder)])
+        listing = index.listing(pause=lambda: pauses.append(1))
+    finally:
+        index.close()
+    assert len(listing.articles) == len(ARTICLES) == 4
+    assert len(pauses) == 2 + 2  # rows 0 and 2 of the paths, and of the articles

@@ -128,11 +128,13 @@ class NewsReaderApp(App[None]):
         until the next load. They are frozen as the start-up objects are. Otherwise Python's full
         collections walk them all again and again, and stop every thread while they do: on
         10,000 articles one such pause took 0.34–0.55 s, in the middle of a key press; while
-        50,000 files were read (a listing every few seconds), 50–90 ms every second or so.
-        Freezing itself costs nothing, but garbage frozen is kept: what the screen has cached
-        when it is called (cycles of Textual's rendered lines) stays, some 1 MB each time, so the
-        hub calls it for a listing only every ``FREEZE_STEP`` articles. (Collecting the young
-        generations first kept a quarter less, for a pause of up to 28 ms each time.)"""
+        50,000 files were read (a listing every few seconds), one every 1.3 s or so, growing to
+        86 ms. Freezing itself costs nothing, but garbage frozen is kept: what the screen has
+        cached when it is called (cycles of Textual's rendered lines) stays, about 1 MB each
+        time (a 50,000-file open freezing every listing peaked at 202 MB, every 5,000 articles
+        at 180), so the hub calls it for a listing only every ``FREEZE_STEP`` articles.
+        (Collecting the young generations first kept a quarter less, for a pause of up to 28 ms
+        each time.)"""
         gc.freeze()
 
     def watch_theme(self, theme: str) -> None:

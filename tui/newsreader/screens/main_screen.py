@@ -51,8 +51,9 @@ SMALL_INDEX_BYTES = 4_000_000  # an index this small is listed before the first 
 FIRST_SCREEN, FIRST_SCREEN_AFTER = 100, 2_000  # a collection this large lists its first articles first
 LIST_EVERY = 2.0  # s between listings while files are read, at least
 # listed articles not yet frozen (App.keep_loaded) for which a listing while files are read freezes
-# them: Python's full collections walk every object not frozen (50,000 articles: 50-90 ms each,
-# every second or so), and each freeze keeps what the screen had cached then (about 1 MB)
+# them: Python's full collections walk every object not frozen (up to 86 ms each, every 1.3 s
+# or so, while 50,000 files were read), and each freeze keeps what the screen had cached then
+# (about 1 MB: see keep_loaded)
 FREEZE_STEP = 5000
 PROGRESS_EVERY = 0.1  # s between progress messages of a stage, at least
 FOLLOW_AFTER = 500  # files still to read for which names are found while they are read
@@ -503,7 +504,7 @@ class MainScreen(Screen[None]):
                     final: bool = False) -> Listed:
         """A listing of every article the index has now (without their texts), with the same
         objects as the last one for the articles it listed too."""
-        listing = self._listing = index.listing(self._listing)
+        listing = self._listing = index.listing(self._listing, pause=self.give_way.wait)
         return self.Listed(listing.articles, skipped or [], final, notices or [], index, self.newest_first,
                            listing.by_id if self.newest_first else None)
 
