@@ -112,18 +112,22 @@ async def test_listings_while_files_are_read_are_frozen_every_freeze_step_and_th
                for f in [max([0] + [m for m in while_read if m <= n])])
 
 
-def test_name_finding_pauses_before_each_batch_it_stores(tmp_path):
+def test_name_finding_pauses_before_each_batch_it_stores_and_each_article_it_links(tmp_path):
+    from newsreader.core.ner import get_recognizer
+
     (tmp_path / "articles").mkdir()
     folder = write(tmp_path / "articles")
     index = SearchIndex(tmp_path / "index.sqlite")
     pauses = []
     try:
         index.refresh([str(folder)])
-        done = index.recognize_pending(None, batch=1, pause=lambda: pauses.append(index.pending_entities()))
+        recognizer, _ = get_recognizer("crf")
+        done = index.recognize_pending(recognizer, batch=2, pause=lambda: pauses.append(index.pending_entities()))
     finally:
         index.close()
-    assert done == len(ARTICLES)
-    assert pauses == list(range(len(ARTICLES), 0, -1))  # before each article's batch was stored
+    assert done == len(ARTICLES) == 4
+    # batches of two: each article linked, then the batch stored (pending counts what is not stored)
+    assert pauses == [4, 4, 4, 2, 2, 2]
 
 
 def test_a_listing_pauses_every_so_many_rows(tmp_path, monkeypatch):

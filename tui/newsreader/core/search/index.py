@@ -933,14 +933,14 @@ class SearchIndex:
         all found again, once. While ``more()`` is true, articles are still being added (a
         :meth:`refresh` in another thread): those come in turn, and the names are resolved once
         it is false and every article has its names; the total the progress gives grows with
-        them. ``pause`` is called before each batch is stored (as in :meth:`refresh`). Returns
-        how many articles were done."""
+        them. ``pause`` is called before each article's names are linked and before each batch
+        is stored (as in :meth:`refresh`). Returns how many articles were done."""
         self._names_from = (recognizer, entity_cache)
         self._check_recognizer(getattr(recognizer, "version", "") if recognizer is not None else "")
         total = self.pending_entities()
         done = 0
         pause = pause or (lambda: None)
-        for rows, articles, found in self._pending_batches(recognizer, entity_cache, batch, more):
+        for rows, articles, found in self._pending_batches(recognizer, entity_cache, batch, more, pause):
             pause()
             with self._write() as db:
                 wanted = [rowid for rowid, _, _ in rows]
@@ -964,7 +964,8 @@ class SearchIndex:
         self.resolve_names()
         return done
 
-    def _pending_batches(self, recognizer, entity_cache, batch: int, more: Callable[[], bool] | None = None):
+    def _pending_batches(self, recognizer, entity_cache, batch: int, more: Callable[[], bool] | None = None,
+                         pause: Callable[[], None] = lambda: None):
         """The articles still without names, ``batch`` at a time, each batch with its names found
         (through the cache). A recognizer in other processes is sent the next batches before the
         caller has stored this one (``process.recognize_batches``): it never waits for the writes.
@@ -1030,7 +1031,7 @@ class SearchIndex:
             known.update(fresh)
             for notice in cache.new_notices():
                 self._notice(notice)
-            yield rows, articles, self._linked(articles, texts, [known[k] for k in keys], recognizer)
+            yield rows, articles, self._linked(articles, texts, [known[k] for k in keys], recognizer, pause)
 
     def _check_recognizer(self, version: str) -> None:
         with self.lock:
@@ -1096,16 +1097,19 @@ class SearchIndex:
         return changed
 
     @staticmethod
-    def _linked(articles: list[Article], texts: list[str], found: list, recognizer
+    def _linked(articles: list[Article], texts: list[str], found: list, recognizer,
+                pause: Callable[[], None] = lambda: None
                 ) -> dict[str, tuple[list, list, list[str], dict[str, list[str]]]]:
         """Each article's linked mentions (title, text), the folded names its text does not
         contain as written (see ``names.extra``), and its own names by kind (the forms and base
-        names of its mentions). ``found``: the mentions of ``texts`` (``ner_texts``)."""
+        names of its mentions). ``found``: the mentions of ``texts`` (``ner_texts``). ``pause``
+        before each article (see :meth:`recognize_pending`)."""
         from newsreader.core.ner.link import link_article
 
         known = getattr(recognizer, "is_known_base", None)
         out = {}
         for n, a in enumerate(articles):
+            pause()
             seen = {_folded_name(m.text) for i in (2 * n, 2 * n + 1) for m in found[i] if _written(texts[i], m)}
             linked = link_article(found[2 * n] + found[2 * n + 1], known)
             names: dict[str, set[str]] = {}
