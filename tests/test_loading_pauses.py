@@ -5,6 +5,7 @@ every listed article again and again."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 from newsreader.app import NewsReaderApp
@@ -14,6 +15,18 @@ from newsreader.screens import main_screen
 
 from test_app_reader import ARTICLES, ready, write
 from waiting import until
+
+
+@contextlib.contextmanager
+def _index_of_articles(tmp_path):
+    """An index of the four test articles (``ARTICLES``), refreshed unless the test does it."""
+    (tmp_path / "articles").mkdir()
+    folder = write(tmp_path / "articles")
+    index = SearchIndex(tmp_path / "index.sqlite")
+    try:
+        yield index, folder
+    finally:
+        index.close()
 
 
 def _waiting(way: GiveWay) -> threading.Thread:
@@ -51,14 +64,9 @@ def test_wait_never_lasts_longer_than_the_span():
 
 
 def test_a_refresh_pauses_before_each_article_it_writes(tmp_path):
-    (tmp_path / "articles").mkdir()
-    folder = write(tmp_path / "articles")
     pauses = []
-    index = SearchIndex(tmp_path / "index.sqlite")
-    try:
+    with _index_of_articles(tmp_path) as (index, folder):
         report = index.refresh([str(folder)], pause=lambda: pauses.append(1))
-    finally:
-        index.close()
     assert report.added_articles == len(ARTICLES)
     assert len(pauses) == len(ARTICLES)
 
@@ -115,16 +123,11 @@ async def test_listings_while_files_are_read_are_frozen_every_freeze_step_and_th
 def test_name_finding_pauses_before_each_batch_it_stores_and_each_article_it_links(tmp_path):
     from newsreader.core.ner import get_recognizer
 
-    (tmp_path / "articles").mkdir()
-    folder = write(tmp_path / "articles")
-    index = SearchIndex(tmp_path / "index.sqlite")
     pauses = []
-    try:
+    with _index_of_articles(tmp_path) as (index, folder):
         index.refresh([str(folder)])
         recognizer, _ = get_recognizer("crf")
         done = index.recognize_pending(recognizer, batch=2, pause=lambda: pauses.append(index.pending_entities()))
-    finally:
-        index.close()
     assert done == len(ARTICLES) == 4
     # batches of two: each article linked, then the batch stored (pending counts what is not stored)
     assert pauses == [4, 4, 4, 2, 2, 2]
@@ -134,14 +137,9 @@ def test_a_listing_pauses_every_so_many_rows(tmp_path, monkeypatch):
     from newsreader.core.search import index as index_module
 
     monkeypatch.setattr(index_module, "PAUSE_ROWS", 2)
-    (tmp_path / "articles").mkdir()
-    folder = write(tmp_path / "articles")
-    index = SearchIndex(tmp_path / "index.sqlite")
     pauses = []
-    try:
+    with _index_of_articles(tmp_path) as (index, folder):
         index.refresh([str(folder)])
         listing = index.listing(pause=lambda: pauses.append(1))
-    finally:
-        index.close()
     assert len(listing.articles) == len(ARTICLES) == 4
     assert len(pauses) == 2 + 2  # rows 0 and 2 of the paths, and of the articles

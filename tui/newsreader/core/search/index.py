@@ -303,14 +303,18 @@ def _date(value: str, precision: str, inferred: bool) -> ArticleDate:
     return ArticleDate(datetime.fromisoformat(value), precision, inferred)
 
 
-def _all_paths(db: sqlite3.Connection, pause: Callable[[], None] | None = None) -> dict[str, tuple[str, ...]]:
+def _no_pause() -> None:
+    """What ``pause`` is when nobody waits for the work (see :meth:`SearchIndex.refresh`)."""
+
+
+def _all_paths(db: sqlite3.Connection, pause: Callable[[], None] = _no_pause) -> dict[str, tuple[str, ...]]:
     """The paths every article was found at, in order, by article id. Tuples: a listing makes
     one for every article (while a folder is read, every few seconds), and Python's collector
     stops tracking a tuple of strings the first time it sees one; lists lived long enough to be
     moved to its oldest generation, where they hastened the next full collection."""
     paths: dict[str, tuple[str, ...]] = {}
     for n, (aid, path) in enumerate(db.execute("SELECT article_id, path FROM holds ORDER BY path")):
-        if pause is not None and not n % PAUSE_ROWS:
+        if not n % PAUSE_ROWS:
             pause()
         found = paths.get(aid)
         paths[aid] = (_fs_path(path),) if found is None else (*found, _fs_path(path))
@@ -760,7 +764,7 @@ class SearchIndex:
     @_recovering
     def refresh(self, paths: Sequence[str | os.PathLike], progress: Progress | None = None,
                 batch: int = 500, on_batch: Callable[[], None] | None = None,
-                pause: Callable[[], None] | None = None) -> RefreshReport:
+                pause: Callable[[], None] = _no_pause) -> RefreshReport:
         """Bring the index up to date with the files below ``paths``: parse only new or changed
         files, drop files that are gone and articles nobody holds any more. Entity names are added
         afterwards by :meth:`recognize_pending`, so the text is searchable at once. ``on_batch`` is
@@ -843,7 +847,7 @@ class SearchIndex:
         return report
 
     def _store(self, parsed: list[tuple[str, int, int, list[Article], str | None]], written: set[str],
-               pause: Callable[[], None] | None = None) -> int:
+               pause: Callable[[], None] = _no_pause) -> int:
         """Write a batch of parsed files and their articles in one transaction; returns how many
         articles are new."""
         added = 0
@@ -852,8 +856,7 @@ class SearchIndex:
             for key, mtime, size, articles, why in parsed:
                 for a in articles:
                     if a.id not in written:
-                        if pause is not None:
-                            pause()
+                        pause()
                         written.add(a.id)
                         added += self._put(db, a)
                 ids = list(dict.fromkeys(a.id for a in articles))
@@ -925,7 +928,7 @@ class SearchIndex:
     @_recovering
     def recognize_pending(self, recognizer, entity_cache=None, progress: Progress | None = None,
                           batch: int = 50, more: Callable[[], bool] | None = None,
-                          pause: Callable[[], None] | None = None) -> int:
+                          pause: Callable[[], None] = _no_pause) -> int:
         """Find the names of the articles that have none yet and store them (``names.add``: the
         article's mentions and its share of the collection's groups; its search row from its own
         names until they are resolved), then resolve the collection's entities
@@ -939,7 +942,6 @@ class SearchIndex:
         self._check_recognizer(getattr(recognizer, "version", "") if recognizer is not None else "")
         total = self.pending_entities()
         done = 0
-        pause = pause or (lambda: None)
         for rows, articles, found in self._pending_batches(recognizer, entity_cache, batch, more, pause):
             pause()
             with self._write() as db:
@@ -965,7 +967,7 @@ class SearchIndex:
         return done
 
     def _pending_batches(self, recognizer, entity_cache, batch: int, more: Callable[[], bool] | None = None,
-                         pause: Callable[[], None] = lambda: None):
+                         pause: Callable[[], None] = _no_pause):
         """The articles still without names, ``batch`` at a time, each batch with its names found
         (through the cache). A recognizer in other processes is sent the next batches before the
         caller has stored this one (``process.recognize_batches``): it never waits for the writes.
@@ -1098,7 +1100,7 @@ class SearchIndex:
 
     @staticmethod
     def _linked(articles: list[Article], texts: list[str], found: list, recognizer,
-                pause: Callable[[], None] = lambda: None
+                pause: Callable[[], None] = _no_pause
                 ) -> dict[str, tuple[list, list, list[str], dict[str, list[str]]]]:
         """Each article's linked mentions (title, text), the folded names its text does not
         contain as written (see ``names.extra``), and its own names by kind (the forms and base
@@ -1166,7 +1168,7 @@ class SearchIndex:
     @_recovering
     @_reads
     def listing(self, db: sqlite3.Connection, previous: Listing | None = None,
-                pause: Callable[[], None] | None = None) -> Listing:
+                pause: Callable[[], None] = _no_pause) -> Listing:
         """:meth:`articles` without their texts, as a :class:`Listing`; the articles of
         ``previous`` (an earlier listing of this index) whose rows have not changed are taken
         again, the same objects: a reader that held it and takes this one frees next to nothing
@@ -1179,7 +1181,7 @@ class SearchIndex:
         stamps: dict[str, int] = {}
         fresh: list[Article] = []
         for n, (aid, meta) in enumerate(db.execute("SELECT article_id, meta FROM docs")):
-            if pause is not None and not n % PAUSE_ROWS:
+            if not n % PAUSE_ROWS:
                 pause()
             stamp = stamps[aid] = hash(meta)
             a = old.get(aid)
