@@ -23,6 +23,7 @@ from hostile import (APC, CSI_PARAMS, DCS, MARKUP_LINK, OSC_LINK, OSC_TITLE, Man
                      make_collection, tiny_files)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from textual import events
 
 from newsreader.app import NewsReaderApp
 from newsreader.core import loader
@@ -36,6 +37,7 @@ from newsreader.screens.help_screen import HelpScreen
 from newsreader.screens.main_screen import MainScreen
 from newsreader.screens.skipped_screen import SkippedScreen
 from newsreader.widgets.article_view import ArticleView
+from waiting import until
 
 PAYLOADS = [OSC_TITLE, OSC_LINK, DCS, CSI_PARAMS, APC]
 
@@ -197,8 +199,10 @@ async def test_ui_answers_keys_while_10000_files_load(tmp_path):
         hub = app.screen
         await pilot.pause(0.3)
         assert not hub.listed_final  # still loading
-        await pilot.press("question_mark")  # the help screen opens while the files load
-        assert isinstance(app.screen, HelpScreen)
+        # the help screen opens while the files load (pilot.press would return only once the app
+        # is idle, which while files load is about when the last one is read)
+        app.post_message(events.Key("question_mark", "?"))
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
         assert not hub.listed_final
         await pilot.press("escape")
         for _ in range(1200):
