@@ -9,6 +9,7 @@ from textual.widgets import Static
 from newsreader.app import NewsReaderApp
 from newsreader.widgets.article_list import ArticleList
 from newsreader.widgets.article_view import ArticleView
+from newsreader.widgets.entity_panel import EntityPanel
 from waiting import started
 
 
@@ -142,6 +143,26 @@ async def entities_ready(app: NewsReaderApp, pilot) -> None:
             await pilot.pause()  # the reader lays the text out once, after the attributes are set
             return
     raise AssertionError("entities never arrived")
+
+
+async def test_credits_are_dimmed_and_their_names_left_out_of_the_panel_and_counts(tmp_path: Path):
+    (tmp_path / "a.txt").write_text(
+        "Treffen in Paris\n\nBild: JEAN DUPONT (APA/AFP/POOL/JEAN DUPONT)\n\nBundeskanzler Olaf Scholz hat am "
+        "Montag in Paris den französischen Präsidenten Emmanuel Macron getroffen.\n\nMit Material von AFP und Reuters",
+        encoding="utf-8")
+    app = NewsReaderApp([str(tmp_path)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await entities_ready(app, pilot)
+        view = app.screen.query_one(ArticleView)
+        body = view.parts["body"]
+        dim = [body.plain[s.start:s.end] for s in body.spans if "dim" in str(s.style)]
+        assert dim == ["Bild: JEAN DUPONT (APA/AFP/POOL/JEAN DUPONT)", "Mit Material von AFP und Reuters"]
+        names = {name for _, name, _ in app.screen.query_one(EntityPanel).entries}
+        assert {"Olaf Scholz", "Paris", "Emmanuel Macron"} <= names
+        assert not names & {"POOL", "AFP", "APA", "Reuters", "JEAN DUPONT"}
+        counted = [lm.mention.text for lm in view.entities.title + view.entities.body]
+        assert sorted(counted) == sorted(["Paris", "Olaf Scholz", "Paris", "Emmanuel Macron"])
+        assert str(view.parts["legend"]).startswith("1 people 2 · 2 places 2 · 3 organisations 0")
 
 
 async def test_entities_are_highlighted_per_type_in_the_reader(tmp_path: Path):

@@ -224,7 +224,7 @@ def test_spacy_adapter_maps_labels_with_a_fake_model():
     text = "Maria wohnt Berlin heute"
     assert loaded == ["de_fake"]
     assert rec.recognize(text) == [Mention(0, 5, "Maria", "PER", 1.0), Mention(12, 18, "Berlin", "LOC", 1.0)]
-    assert rec.version == "spacy:de_fake:9.9"
+    assert rec.version == "spacy:de_fake:9.9:2"  # the model's version, then how texts are made (NER_TEXTS)
 
 
 def test_missing_spacy_model_falls_back_with_a_message():

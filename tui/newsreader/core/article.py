@@ -133,11 +133,34 @@ class Article:
 # Names are looked for in the first this many characters of a body, the part the reader lays out:
 # recognising a 50 MB text would take the better part of an hour.
 MAX_NER_CHARS = 200_000
+# How ``ner_texts`` makes the texts (in every recognizer's version: names found in texts made
+# otherwise are found again). 2: boilerplate lines blanked out.
+NER_TEXTS = 2
 
 
 def ner_texts(articles: Iterable[Article]) -> list[str]:
-    """The texts names are found in: each article's title, then the first ``MAX_NER_CHARS`` of its body."""
-    return [t for a in articles for t in (a.title, a.body[:MAX_NER_CHARS])]
+    """The texts names are found in: each article's title, then the first ``MAX_NER_CHARS`` of its
+    body with its boilerplate lines (credits, captions, bylines: ``Article.boilerplate``) blanked
+    out, so that no name is found there (not ``POOL`` of ``REUTERS/…/POOL`` as a place) and none is
+    counted; the offsets stay those of the body."""
+    return [t for a in articles for t in (a.title, names_text(a))]
+
+
+def names_text(article: Article) -> str:
+    """The part of the body names are found in (see ``ner_texts``)."""
+    text = article.body[:MAX_NER_CHARS]
+    spans = [(s, e) for s, e in article.boilerplate if 0 <= s < e <= len(text)]
+    if not spans:
+        return text
+    parts, at = [], 0
+    for start, end in sorted(spans):
+        start = max(start, at)
+        if start >= end:
+            continue
+        parts += [text[at:start], re.sub(r"[^\n]", " ", text[start:end])]
+        at = end
+    parts.append(text[at:])
+    return "".join(parts)
 
 
 PIECE = 1 << 20  # long texts are worked on a piece of about this many characters at a time

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from newsreader.core.dates import STAMP_WORDS, find_stamp
 
 MAX_TITLE = 140
+CREDIT_WINDOW = 200_000  # credits are looked for in a text's first characters (names are found in as many)
 MAX_HEADLINE = 180
 
 # News agencies, as they are written in credits and datelines. Matched case-insensitively.
@@ -31,6 +32,27 @@ _PHOTO = re.compile(
     r"|(?:picture[- ]alliance|Getty Images|imago images|IMAGO|REUTERS/|AFP/|AP Photo|Shutterstock|iStock)",
     re.IGNORECASE,
 )
+# Credits anywhere in a text (the lead has more rules: bylines, gallery counters, stamps). A line
+# that begins like a credit; a line that ends in one: a photo agency or service, a slash and what
+# follows (``REUTERS/Maxim Schemetow/Pool``, ``(APA/AFP/POOL/…)``), after the start of the line, a
+# parenthesis, a full stop, a colon or a bar (``berichtete dpa/AFP`` is a sentence); a line of
+# nothing but agencies (``(dpa)``, ``dpa/AFP/lw``) or that says whose material it is.
+_CREDIT_START = re.compile(
+    r"^[ \t]*(?:\(\s*)?(?:Fotos?|Bild(?:er|quelle|rechte)?|Quellen?|Grafik|Illustration|Video|Audio|Karte|Image|Photo|"
+    r"Credit|Copyright)\s*:|^[ \t]*(?:©|\(c\)|Copyright\b)", re.IGNORECASE | re.MULTILINE)
+_PHOTO_SERVICES = (r"reuters|afp|dpa|apa|epa|efe|ap(?: photo)?|ansa|kna|epd|sda|keystone(?:-sda)?|ddp(?: images)?|"
+                   r"picture[- ]?alliance|getty(?: images)?|imago(?: images)?|shutterstock|istock(?:photo)?|xinhua|"
+                   r"sputnik|tass|anadolu|sipa|zuma|nurphoto|pool|action press|bloomberg|westend61|laif")
+_CREDIT_END = re.compile(rf"(?:^|[(.:|])[ \t]*(?:{_PHOTO_SERVICES})[ \t]*/[ \t]*\S[^\n]*",
+                         re.IGNORECASE | re.MULTILINE)
+_AGENCY_WORDS = "|".join(sorted((re.escape(k) for k in AGENCIES), key=len, reverse=True))
+_AGENCY_LINE = re.compile(
+    rf"^[ \t]*\(?[ \t]*(?:{_AGENCY_WORDS})(?:[ \t]*(?:/|,|\bund\b)[ \t]*(?:{_AGENCY_WORDS}|[a-zäöü]{{1,4}}))*"
+    rf"[ \t]*\)?\.?[ \t]*$"
+    r"|^[ \t]*(?:\(?mit\s+)?Material\s+(?:von|der|aus)\b[^\n]{0,100}$",
+    re.IGNORECASE | re.MULTILINE)
+MAX_CREDIT = 400  # a longer line is a paragraph, whatever it mentions
+MAX_CREDIT_TAIL = 80  # a credit that ends a line is this long at most
 _GALLERY = re.compile(r"^(?:\d{1,3}\s*/\s*\d{1,3}|Bild\s+\d+\s+von\s+\d+|\d{1,3}\s+Bilder?)$", re.IGNORECASE)
 _NAME_WORD = r"[A-ZÄÖÜ][\w'’.\-]*"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:von|van|de|der|zu|di|da|del|bin)?\s*{_NAME_WORD}){{0,4}}"
@@ -60,8 +82,34 @@ _DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}/
 
 
 def _is_credit(line: str) -> bool:
-    """A photo credit or caption line (a long line is a paragraph, whatever it mentions)."""
-    return len(line) <= 400 and _PHOTO.search(line) is not None
+    """A photo credit, a caption that ends in one, or an agency line (``credit_lines``); or a short
+    line that names a photo service (``Getty Images``). A long line is a paragraph, whatever it
+    mentions, and so is a sentence about an agency."""
+    if len(line) > MAX_CREDIT:
+        return False
+    return bool(credit_lines(line, len(line))) or (len(line) <= MAX_CREDIT_TAIL and _PHOTO.search(line) is not None)
+
+
+def credit_lines(text: str, limit: int) -> list[tuple[int, int]]:
+    """The lines in the first ``limit`` characters of ``text`` that are photo credits, captions
+    ending in one, or agency lines (see ``_CREDIT_START``), as (start, end) of each line."""
+    window = text[:limit]
+    found: set[tuple[int, int]] = set()
+
+    def line_of(pos: int) -> tuple[int, int]:
+        start = window.rfind("\n", 0, pos) + 1
+        end = window.find("\n", pos)
+        return start, len(window) if end < 0 else end
+
+    for m in _CREDIT_START.finditer(window):
+        found.add(line_of(m.start()))
+    for m in _AGENCY_LINE.finditer(window):
+        found.add(line_of(m.start()))
+    for m in _CREDIT_END.finditer(window):
+        start, end = line_of(m.start())
+        if end - m.start() <= MAX_CREDIT_TAIL:
+            found.add((start, end))
+    return sorted((s, e) for s, e in found if 0 < e - s <= MAX_CREDIT and window[s:e].strip())
 
 
 def _not_headline(line: str) -> bool:
@@ -279,6 +327,12 @@ def analyse_text(text: str, title: str | None = None) -> TextMeta:
             dateline = _DATELINE.match(line)
             if dateline and agency_name(dateline["agency"]):
                 meta.source = meta.source or agency_name(dateline["agency"])
+    # credits anywhere (captions between paragraphs, ``Quelle: …`` at the end), not the headline
+    headline_start = None if headline_index is None else offsets[headline_index]
+    known = set(meta.boilerplate)
+    meta.boilerplate += [span for span in credit_lines(text, CREDIT_WINDOW)
+                         if span not in known and span[0] != headline_start]
+    meta.boilerplate.sort()
     stop = _rstrip_len(text)
     tail = text[max(0, stop - 120):stop]
     credit = _CREDIT_TAIL.search(tail)
@@ -320,7 +374,8 @@ def analyse_text(text: str, title: str | None = None) -> TextMeta:
         meta.title = shorten(first_sentence(lead))
 
     removed = cut[1] - cut[0]
-    spans = [(s - removed, e - removed) if s >= cut[1] else (s, e) for s, e in meta.boilerplate]
+    spans = [(s - removed, e - removed) if s >= cut[1] else (s, e) for s, e in meta.boilerplate
+             if s >= cut[1] or e <= cut[0]]
     # the body: the text without the cut, leading blank lines and trailing space, in one copy at most
     body, start = (text, cut[1]) if cut[0] == 0 else (text[: cut[0]] + text[cut[1] :], 0)
     lead_blank = _NEWLINES.match(body, start).end() - start

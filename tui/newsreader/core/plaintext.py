@@ -41,7 +41,7 @@ def build_article(body: str, *, title: str | None = None, date: ArticleDate | No
         author=clean_author(author) or meta.author,
         url=url,
         kicker=meta.kicker,
-        boilerplate=meta.boilerplate if title is None else [],
+        boilerplate=meta.boilerplate,
     )
 
 

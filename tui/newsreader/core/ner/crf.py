@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from functools import cached_property
 from pathlib import Path
 
+from newsreader.core.article import NER_TEXTS
 from newsreader.core.ner.corpora import spans_of
 from newsreader.core.ner.features import Gazetteer, Lexicon
 from newsreader.core.ner.tokenize import scan, sentence_bounds
@@ -14,7 +16,7 @@ from newsreader.core.ner.types import Mention
 
 MODEL_DIR = Path(__file__).parent / "model"
 # Bump when the tagging code around the model changes, so cached mentions are recomputed.
-LOGIC_VERSION = 4
+LOGIC_VERSION = 5
 GROUP_CHARS = 100_000  # texts tagged together (numpy's work is shared by all their sentences)
 RARE_BAND = 12  # lexicon bands (log-frequency ranks) from here on are rare: Ost, Ufer are 11, der, am 6-7
 
@@ -42,7 +44,7 @@ class CRFRecognizer:
     def version(self) -> str:
         meta = self.model_dir / "metrics.json"
         sha = json.loads(meta.read_text(encoding="utf-8"))["model_sha256"][:12] if meta.exists() else "?"
-        return f"crf:{sha}:{LOGIC_VERSION}:{int(self.consistency)}"
+        return f"crf:{sha}:{LOGIC_VERSION}:{int(self.consistency)}:{NER_TEXTS}"
 
     def is_known_base(self, base: str, form: str) -> bool:
         """Is ``base`` a word at least as common as ``form`` (so ``form`` is its genitive)?"""
@@ -69,6 +71,7 @@ class CRFRecognizer:
             if self.consistency:
                 labels = _make_consistent(doc, labels)
                 labels = _extend_by_syllable(doc, labels, self.lexicon)
+                labels = _extend_after_role(doc, labels, self.lexicon)
             out.append((model, labels, probs))
         return out
 
@@ -188,6 +191,51 @@ def _extend_by_syllable(doc: list[list[str]], labels: list[list[str]], lexicon) 
             hit = lexicon.lookup(nxt)
             if hit is None or hit[1] >= RARE_BAND:
                 labs[b] = "I-PER"
+        out.append(labs)
+    return out
+
+
+# A title or role before a person's name (``US-Außenminister``, ``Kremlsprecher``, ``Frau``): the
+# word's last part, in lower case.
+_ROLE = re.compile(
+    r"(?:minister|präsident|kanzler|chef|sprecher|sekretär|vorsitzende|senator|gouverneur|botschafter|"
+    r"abgeordnete|bürgermeister|trainer|direktor|leiter|general|admiral|könig|prinz|prinzessin|papst|bischof|"
+    r"kardinal|richter|anwalt|anwältin|professor|kommissar|beauftragte|gesandte|diplomat|politiker|"
+    r"regisseur|autor|sänger|schauspieler|spieler|stürmer|torwart|kapitän|premier|machthaber|diktator|"
+    r"herrscher|führer|ökonom|experte|expertin|analyst|forscher|unternehmer|manager|gründer|ceo|herr|frau|"
+    r"kandidat|kommandeur|oberst|major|leutnant|sheriff|staatschef|regierungschef|oppositionsführer)"
+    r"(?:in|en|n|r)?$")
+
+
+def _is_role(word: str) -> bool:
+    return word[:1].isupper() and _ROLE.search(word.lower()) is not None
+
+
+def _rare_capitalised(word: str, lexicon) -> bool:
+    """A capitalised word that is rare in German (not in the word list, or in its rare bands)."""
+    if not (len(word) >= 2 and word[0].isupper() and word.replace("-", "").isalpha()):
+        return False
+    hit = lexicon.lookup(word)
+    return hit is None or hit[1] >= RARE_BAND
+
+
+def _extend_after_role(doc: list[list[str]], labels: list[list[str]], lexicon) -> list[list[str]]:
+    """After a title or role a person is named in full (``US-Außenminister Antony Blinken``): a
+    person's name of one word right after such a word takes the capitalised word that follows
+    it, or the one before it, when that word is rare in German and the model left it out."""
+    if lexicon is None:
+        return labels
+    out = []
+    for toks, labs in zip(doc, labels):
+        labs = list(labs)
+        for a, b, kind in _spans(labs):
+            if kind != "PER" or b - a != 1:
+                continue
+            if a >= 1 and _is_role(toks[a - 1]) and b < len(toks) and labs[b] == "O" \
+                    and _rare_capitalised(toks[b], lexicon):
+                labs[b] = "I-PER"
+            elif a >= 2 and _is_role(toks[a - 2]) and labs[a - 1] == "O" and _rare_capitalised(toks[a - 1], lexicon):
+                labs[a - 1], labs[a] = "B-PER", "I-PER"
         out.append(labs)
     return out
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from newsreader.core.article import NER_TEXTS
 from newsreader.core.ner.types import Mention
 
 # German models use PER/LOC/ORG/MISC; OntoNotes-style models use the longer names.
@@ -34,7 +35,7 @@ class SpacyRecognizer:
     @property
     def version(self) -> str:
         meta = getattr(self._nlp, "meta", None) or {}
-        return f"spacy:{self.model}:{meta.get('version', '?')}"
+        return f"spacy:{self.model}:{meta.get('version', '?')}:{NER_TEXTS}"
 
     def recognize(self, text: str) -> list[Mention]:
         doc = self._nlp(text)

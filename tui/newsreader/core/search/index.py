@@ -71,7 +71,9 @@ from newsreader.core.search.fold import WORD, find_terms, folded_text, index_tex
 if TYPE_CHECKING:  # the query parser loads with the first search: listing articles needs none of it
     from newsreader.core.search.query import Query, Term
 
-SCHEMA = 6
+# 7: credits and captions are found in the whole text, not only its lead (articles stored by
+# schema 6 keep the old boilerplate spans until their files are read again: so all are)
+SCHEMA = 7
 COLUMNS = ("title", "body", "source")                    # fts
 NAME_COLUMNS = ("per", "loc", "org", "misc", "extra")    # names
 TEXT_COLUMNS = "{title body}"
