@@ -8,7 +8,7 @@ import pytest
 
 from newsreader.core.article import names_text, ner_texts
 from newsreader.core.metadata import analyse_text, credit_lines
-from newsreader.core.ner.crf import CRFRecognizer, _extend_after_role
+from newsreader.core.ner.crf import CRFRecognizer
 from newsreader.core.plaintext import build_article, parse_plain_text
 
 
@@ -79,32 +79,3 @@ def test_no_name_is_found_in_a_credit():
     found = [(m.text, m.type) for m in rec.recognize(names_text(article))]
     assert ("Triest", "LOC") in found
     assert not any(name in ("POOL", "AFP", "APA", "Reuters", "ANNA MÜLLER") for name, _ in found)
-
-
-class _Lexicon:
-    """Word list stand-in: ``common`` words are frequent (band 8), every other word unknown."""
-
-    def __init__(self, common: set[str]):
-        self.common = common
-
-    def lookup(self, word: str):
-        return ("0", 8) if word in self.common else None
-
-
-def test_a_name_after_a_role_takes_its_rare_next_word():
-    doc = [["Das", "sagte", "US-Außenminister", "Antony", "Blinken", "in", "Paris", "."],
-           ["Es", "sprach", "Außenministerin", "Baerbock", "Journalisten", "an", "."],
-           ["Kremlsprecher", "Dmitri", "Peskow", "widersprach", "."]]
-    labels = [["O", "O", "O", "B-PER", "O", "O", "B-LOC", "O"],
-              ["O", "O", "O", "B-PER", "O", "O", "O"],
-              ["O", "O", "B-PER", "O", "O"]]
-    out = _extend_after_role(doc, labels, _Lexicon({"Journalisten", "Das", "Es"}))
-    assert out[0] == ["O", "O", "O", "B-PER", "I-PER", "O", "B-LOC", "O"]
-    assert out[1] == labels[1]  # a common noun after the name is not part of it
-    assert out[2] == ["O", "B-PER", "I-PER", "O", "O"]  # the first name the model left out
-
-
-def test_without_a_role_a_name_keeps_its_length():
-    doc = [["Gestern", "kam", "Antony", "Blinken", "."]]
-    labels = [["O", "O", "B-PER", "O", "O"]]
-    assert _extend_after_role(doc, labels, _Lexicon(set())) == labels

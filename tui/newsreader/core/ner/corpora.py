@@ -132,3 +132,42 @@ def spans_of(labels: list[str]) -> set[tuple[int, int, str]]:
         if lab.startswith("B-") or (lab.startswith("I-") and start is None):
             start, kind = i, lab[2:]
     return out
+
+
+# LER's fine classes as ours (its SOURCE.txt's coarse mapping); the legal-norm classes have none
+LER_TYPES = {"PER": "PER", "RR": "PER", "AN": "PER", "LD": "LOC", "ST": "LOC", "STR": "LOC", "LDS": "LOC",
+             "ORG": "ORG", "UN": "ORG", "INN": "ORG", "GRT": "ORG", "MRK": "ORG"}
+
+
+def read_columns(path: str | Path, sep: str, prefix: str = "") -> Iterator[tuple[list[str], list[str]]]:
+    """Token and tag per line, a blank line between sentences (WikiANN, LER); ``prefix`` is
+    taken off each token (WikiANN's ``de:``)."""
+    tokens: list[str] = []
+    tags: list[str] = []
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if not line.strip():
+                if tokens:
+                    yield tokens, tags
+                tokens, tags = [], []
+                continue
+            token, _, tag = line.rpartition(sep)
+            tokens.append(token[len(prefix):] if prefix and token.startswith(prefix) else token)
+            tags.append(tag)
+    if tokens:
+        yield tokens, tags
+
+
+def external_names(root: str | Path) -> list[tuple[str, str]]:
+    """Names and their types from WikiANN (its three splits) and LER (mapped by ``LER_TYPES``),
+    for the gazetteer: (name, type), sorted, each once. Their sentences are not trained on."""
+    root = Path(root)
+    found: set[tuple[str, str]] = set()
+    for split in ("train", "dev", "test"):
+        for tokens, tags in read_columns(root / "wikiann_de" / f"{split}.filtered.gz", "\t", "de:"):
+            found.update((" ".join(tokens[a:b]), kind) for a, b, kind in spans_of(tags))
+    for tokens, tags in read_columns(root / "ler_de" / "ler-all.conll.gz", " "):
+        tags = [t[:2] + LER_TYPES[t[2:]] if t[2:] in LER_TYPES else "O" for t in tags]
+        found.update((" ".join(tokens[a:b]), kind) for a, b, kind in spans_of(tags))
+    return sorted((name, kind) for name, kind in found if len(name) > 1)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from newsreader.core.article import NER_TEXTS
 from newsreader.core.ner.corpora import spans_of
-from newsreader.core.ner.features import Gazetteer, Lexicon
+from newsreader.core.ner.features import Gazetteer, Lexicon, fold
 from newsreader.core.ner.tokenize import scan, sentence_bounds
 from newsreader.core.ner.types import Mention
 
@@ -72,6 +72,7 @@ class CRFRecognizer:
                 labels = _make_consistent(doc, labels)
                 labels = _extend_by_syllable(doc, labels, self.lexicon)
                 labels = _extend_after_role(doc, labels, self.lexicon)
+                labels = _drop_place_adjectives(doc, labels, self.gazetteer)
             out.append((model, labels, probs))
         return out
 
@@ -236,6 +237,27 @@ def _extend_after_role(doc: list[list[str]], labels: list[list[str]], lexicon) -
                 labs[b] = "I-PER"
             elif a >= 2 and _is_role(toks[a - 2]) and labs[a - 1] == "O" and _rare_capitalised(toks[a - 1], lexicon):
                 labs[a - 1], labs[a] = "B-PER", "I-PER"
+        out.append(labs)
+    return out
+
+
+def _drop_place_adjectives(doc: list[list[str]], labels: list[list[str]], gazetteer: Gazetteer) -> list[list[str]]:
+    """``Moskauer`` in "der Moskauer Angriffskrieg" is an adjective made from a place, not a place
+    (the training data label it so): a place of one word ending in ``-er``, before a capitalised
+    word that is no name, whose stem is a known place (``Moskau``; ``Bremen`` for ``Bremer``) is
+    no name."""
+    out = []
+    for toks, labs in zip(doc, labels):
+        labs = list(labs)
+        for a, b, kind in _spans(labs):
+            word = toks[a]
+            if kind != "LOC" or b - a != 1 or len(word) < 5 or not word.endswith("er") or b >= len(toks):
+                continue
+            if labs[b] != "O" or not toks[b][:1].isupper():
+                continue
+            stem = fold(word[:-2])
+            if any(any(k.endswith("LOC") for k in gazetteer.entries.get((form,), ())) for form in (stem, stem + "en")):
+                labs[a] = "O"
         out.append(labs)
     return out
 

@@ -117,12 +117,10 @@ class Gazetteer:
     @classmethod
     def from_json(cls, data: list) -> Gazetteer:
         g = cls()
-        for name, kinds in data:  # keys were folded by ``to_json``; ASCII ones stay as they are
-            key = tuple(t if t.isascii() else fold(t) for t in name.split())
-            if key:
-                g.entries[key] = tuple(sorted(set(g.entries.get(key, ())) | set(kinds)))
-                if len(key) > g.max_len:
-                    g.max_len = len(key)
+        # the keys as ``to_json`` wrote them: folded, each once, their kinds sorted
+        g.entries = entries = {key: tuple(kinds) for key, kinds in zip(map(tuple, map(str.split, (n for n, _ in data))),
+                                                                         (k for _, k in data)) if key}
+        g.max_len = max(map(len, entries), default=1)
         g._starts = None
         return g
 

@@ -14,11 +14,12 @@ import json
 import time
 from pathlib import Path
 
-from newsreader.core.ner.corpora import Sentence, read_germeval, read_smartdata, spans_of
+from newsreader.core.ner.corpora import Sentence, external_names, read_germeval, read_smartdata, spans_of
 from newsreader.core.ner.features import Gazetteer, Lexicon, fold, sentence_features
 
 MODEL_DIR = Path(__file__).parent / "model"
 FOLDS = 5
+USED = ("germeval2014", "smartdata", "wikiann_de", "ler_de")  # the folders of ../shared/ner training reads
 
 
 def bucket(doc: str, n: int = FOLDS) -> int:
@@ -57,7 +58,11 @@ def build_lexicon(out: Path, size: int) -> Lexicon:
     return Lexicon.load(path)
 
 
-def gazetteer_from(sentences: list[Sentence], extra: list[tuple[str, str]]) -> Gazetteer:
+def gazetteer_from(sentences: list[Sentence], extra: list[tuple[str, str]],
+                   external: list[tuple[str, str]] = ()) -> Gazetteer:
+    """The names of ``sentences``' spans, plus ``extra`` (CLDR territories), less single words
+    more often not a name there; then ``external`` (WikiANN and LER names: their types marked
+    ``x``, so the model weighs them on their own)."""
     gaz = Gazetteer(extra)
     as_entity: dict[str, int] = {}
     as_other: dict[str, int] = {}
@@ -73,6 +78,8 @@ def gazetteer_from(sentences: list[Sentence], extra: list[tuple[str, str]]) -> G
     for key in [k for k in gaz.entries if len(k) == 1]:
         if as_other.get(key[0], 0) > as_entity.get(key[0], 0):
             gaz.remove(key)
+    for name, kind in external:
+        gaz.add(name.split(), "x" + kind)
     return gaz
 
 
@@ -88,22 +95,33 @@ def load_corpora(root: Path) -> list[Sentence]:
     return sents
 
 
-def train(sentences: list[Sentence], extra: list[tuple[str, str]], lexicon: Lexicon | None, out: Path,
-          params: dict) -> Gazetteer:
+def jackknifed(sentences: list[Sentence], extra: list[tuple[str, str]],
+               external: list[tuple[str, str]]) -> dict[int, Gazetteer]:
+    """Each sentence's gazetteer (by ``id`` of the sentence): built from the other folds."""
+    by_fold: dict[int, list[Sentence]] = {}
+    for s in sentences:
+        by_fold.setdefault(bucket("fold:" + s.doc), []).append(s)
+    out = {}
+    for k in sorted(by_fold):
+        gaz = gazetteer_from([s for j, ss in by_fold.items() if j != k for s in ss], extra, external)
+        for s in by_fold[k]:
+            out[id(s)] = gaz
+    return out
+
+
+def train(sentences: list[Sentence], gazetteers: dict[int, Gazetteer], lexicon: Lexicon | None,
+          out: Path, params: dict) -> None:
     import pycrfsuite
 
     trainer = pycrfsuite.Trainer(verbose=False)
     by_fold: dict[int, list[Sentence]] = {}
     for s in sentences:
         by_fold.setdefault(bucket("fold:" + s.doc), []).append(s)
-    for k, fold_sents in by_fold.items():
-        others = [s for j, ss in by_fold.items() if j != k for s in ss]
-        gaz = gazetteer_from(others, extra)
+    for k, fold_sents in by_fold.items():  # in the order training always had
         for s in fold_sents:
-            trainer.append(sentence_features(s.tokens, gaz, lexicon), s.labels)
+            trainer.append(sentence_features(s.tokens, gazetteers[id(s)], lexicon), s.labels)
     trainer.set_params(params)
     trainer.train(str(out))
-    return gazetteer_from(sentences, extra)
 
 
 def file_sha256(path: Path) -> str:
@@ -119,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--iterations", type=int, default=150)
     parser.add_argument("--lexicon-size", type=int, default=250_000)
     parser.add_argument("--only", choices=["germeval", "smartdata"], help="train on one corpus (experiments)")
+    parser.add_argument("--no-external", action="store_true", help="no WikiANN/LER names in the gazetteer (experiments)")
     args = parser.parse_args(argv)
 
     from newsreader.core.ner.evaluate import evaluate_sentences
@@ -132,34 +151,37 @@ def main(argv: list[str] | None = None) -> int:
         train_set = [s for s in train_set if s.doc.startswith(args.only)]
     val_set = [s for s in sents if is_validation(s.doc)]
     extra = [(n, "LOC") for n in territory_names()]
+    external = [] if args.no_external else external_names(root)
     params = {"c1": args.c1, "c2": args.c2, "max_iterations": args.iterations,
               "feature.possible_transitions": True}
     t0 = time.perf_counter()
     model_path = out / "de-ner.crfsuite"
     lexicon = build_lexicon(out, args.lexicon_size)
-    gaz = train(train_set, extra, lexicon, model_path, params)
+    gazetteers = jackknifed(train_set, extra, external)
+    train(train_set, gazetteers, lexicon, model_path, params)
+    gaz = gazetteer_from(train_set, extra, external)
     (out / "gazetteer.json").write_text(json.dumps(gaz.to_json(), ensure_ascii=False, separators=(",", ":")),
                                         encoding="utf-8")
     seconds = time.perf_counter() - t0
 
     from newsreader.core.ner.crf import CRFRecognizer
 
-    rec = CRFRecognizer(out)
+    def figures(rec) -> dict:
+        return {"all": evaluate_sentences(rec, val_set),
+                "germeval": evaluate_sentences(rec, [s for s in val_set if s.doc.startswith("germeval")]),
+                "smartdata": evaluate_sentences(rec, [s for s in val_set if s.doc.startswith("smartdata")])}
+
     report = {
-        "validation": {
-            "all": evaluate_sentences(rec, val_set),
-            "germeval": evaluate_sentences(rec, [s for s in val_set if s.doc.startswith("germeval")]),
-            "smartdata": evaluate_sentences(rec, [s for s in val_set if s.doc.startswith("smartdata")]),
-        },
+        "validation": figures(CRFRecognizer(out)),
         "sizes": {"train_sentences": len(train_set), "validation_sentences": len(val_set),
                   "train_tokens": sum(len(s.tokens) for s in train_set),
                   "validation_tokens": sum(len(s.tokens) for s in val_set),
-                  "gazetteer_entries": len(gaz.entries),
+                  "gazetteer_entries": len(gaz.entries), "external_names": len(external),
                   "lexicon_words": len(lexicon) if lexicon else 0, "cldr_territories": len(extra)},
         "params": params,
         "train_seconds": round(seconds, 1),
         "data_sha256": {p.relative_to(root).as_posix(): file_sha256(p) for p in sorted(root.rglob("*"))
-                        if p.is_file() and p.suffix in (".tsv", ".gz")},
+                        if p.is_file() and p.suffix in (".tsv", ".gz") and p.relative_to(root).parts[0] in USED},
         "model_sha256": file_sha256(model_path),
     }
     (out / "metrics.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

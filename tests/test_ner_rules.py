@@ -1,0 +1,69 @@
+"""Rules around the model (issue 21) and the name lists it is trained with, on hand-written input."""
+
+import gzip
+
+from newsreader.core.ner.corpora import external_names
+from newsreader.core.ner.crf import _drop_place_adjectives, _extend_after_role
+from newsreader.core.ner.features import Gazetteer
+
+
+class _Lexicon:
+    """Word list stand-in: ``common`` words are frequent (band 8), every other word unknown."""
+
+    def __init__(self, common: set[str]):
+        self.common = common
+
+    def lookup(self, word: str):
+        return ("0", 8) if word in self.common else None
+
+
+def test_a_name_after_a_role_takes_its_rare_next_word():
+    doc = [["Das", "sagte", "US-Außenminister", "Antony", "Blinken", "in", "Paris", "."],
+           ["Es", "sprach", "Außenministerin", "Baerbock", "Journalisten", "an", "."],
+           ["Kremlsprecher", "Dmitri", "Peskow", "widersprach", "."]]
+    labels = [["O", "O", "O", "B-PER", "O", "O", "B-LOC", "O"],
+              ["O", "O", "O", "B-PER", "O", "O", "O"],
+              ["O", "O", "B-PER", "O", "O"]]
+    out = _extend_after_role(doc, labels, _Lexicon({"Journalisten", "Das", "Es"}))
+    assert out[0] == ["O", "O", "O", "B-PER", "I-PER", "O", "B-LOC", "O"]
+    assert out[1] == labels[1]  # a common noun after the name is not part of it
+    assert out[2] == ["O", "B-PER", "I-PER", "O", "O"]  # the first name the model left out
+
+
+def test_without_a_role_a_name_keeps_its_length():
+    doc = [["Gestern", "kam", "Antony", "Blinken", "."]]
+    labels = [["O", "O", "B-PER", "O", "O"]]
+    assert _extend_after_role(doc, labels, _Lexicon(set())) == labels
+
+
+def test_a_place_adjective_before_a_noun_is_no_name():
+    gaz = Gazetteer([("Moskau", "LOC"), ("Bremen", "LOC"), ("Hamburger", "ORG")])
+    doc = [["Der", "Moskauer", "Angriffskrieg", "dauert", "an", "."],
+           ["Die", "Bremer", "Stadtmusikanten", "spielten", "."],
+           ["Er", "zog", "nach", "Moskau", "Ost", "."],
+           ["Der", "Moskauer", "sagte", "nichts", "."],
+           ["Der", "Pariser", "Vorort", "brannte", "."]]
+    labels = [["O", "B-LOC", "O", "O", "O", "O"],
+              ["O", "B-LOC", "O", "O", "O"],
+              ["O", "O", "O", "B-LOC", "O", "O"],
+              ["O", "B-LOC", "O", "O", "O"],
+              ["O", "B-LOC", "O", "O", "O"]]
+    out = _drop_place_adjectives(doc, labels, gaz)
+    assert out[0][1] == "O" and out[1][1] == "O"  # Moskau, Bremen are known places
+    assert out[2] == labels[2]  # a place itself stays
+    assert out[3] == labels[3]  # not before a noun: a person from Moscow, say
+    assert out[4] == labels[4]  # Paris is not in this gazetteer
+
+
+def test_external_names_read_wikiann_and_ler_with_ler_classes_mapped(tmp_path):
+    (tmp_path / "wikiann_de").mkdir()
+    (tmp_path / "ler_de").mkdir()
+    for split, text in (("train", "de:Angela\tB-PER\nde:Merkel\tI-PER\nde:in\tO\nde:Paris\tB-LOC\n\n"),
+                        ("dev", "de:X\tB-ORG\n\n"), ("test", "de:Paris\tB-LOC\n")):
+        with gzip.open(tmp_path / "wikiann_de" / f"{split}.filtered.gz", "wt", encoding="utf-8") as fh:
+            fh.write(text)
+    with gzip.open(tmp_path / "ler_de" / "ler-all.conll.gz", "wt", encoding="utf-8") as fh:
+        fh.write("Das O\nBundesverfassungsgericht B-GRT\nin O\nKarlsruhe B-ST\n\n§ B-GS\n5 I-GS\nRichter O\n"
+                 "Müller B-RR\n")
+    assert external_names(tmp_path) == [("Angela Merkel", "PER"), ("Bundesverfassungsgericht", "ORG"),
+                                        ("Karlsruhe", "LOC"), ("Müller", "PER"), ("Paris", "LOC")]
