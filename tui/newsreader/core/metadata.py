@@ -39,18 +39,17 @@ _PHOTO = re.compile(
 # nothing but agencies (``(dpa)``, ``dpa/AFP/lw``) or that says whose material it is.
 _CREDIT_START = re.compile(
     r"^[ \t]*(?:\(\s*)?(?:Fotos?|Bild(?:er|quelle|rechte)?|Quellen?|Grafik|Illustration|Video|Audio|Karte|Image|Photo|"
-    r"Credit|Copyright)\s*:|^[ \t]*(?:©|\(c\)|Copyright\b)", re.IGNORECASE | re.MULTILINE)
+    r"Credit|Copyright)\s*:|^[ \t]*(?:©|\(c\)|Copyright\b)", re.IGNORECASE)
 _PHOTO_SERVICES = (r"reuters|afp|dpa|apa|epa|efe|ap(?: photo)?|ansa|kna|epd|sda|keystone(?:-sda)?|ddp(?: images)?|"
                    r"picture[- ]?alliance|getty(?: images)?|imago(?: images)?|shutterstock|istock(?:photo)?|xinhua|"
                    r"sputnik|tass|anadolu|sipa|zuma|nurphoto|pool|action press|bloomberg|westend61|laif")
-_CREDIT_END = re.compile(rf"(?:^|[(.:|])[ \t]*(?:{_PHOTO_SERVICES})[ \t]*/[ \t]*\S[^\n]*",
-                         re.IGNORECASE | re.MULTILINE)
+_CREDIT_END = re.compile(rf"(?:^|[(.:|])[ \t]*(?:{_PHOTO_SERVICES})[ \t]*/[ \t]*\S", re.IGNORECASE)
 _AGENCY_WORDS = "|".join(sorted((re.escape(k) for k in AGENCIES), key=len, reverse=True))
 _AGENCY_LINE = re.compile(
     rf"^[ \t]*\(?[ \t]*(?:{_AGENCY_WORDS})(?:[ \t]*(?:/|,|\bund\b)[ \t]*(?:{_AGENCY_WORDS}|[a-zäöü]{{1,4}}))*"
     rf"[ \t]*\)?\.?[ \t]*$"
     r"|^[ \t]*(?:\(?mit\s+)?Material\s+(?:von|der|aus)\b[^\n]{0,100}$",
-    re.IGNORECASE | re.MULTILINE)
+    re.IGNORECASE)
 MAX_CREDIT = 400  # a longer line is a paragraph, whatever it mentions
 MAX_CREDIT_TAIL = 80  # a credit that ends a line is this long at most
 _GALLERY = re.compile(r"^(?:\d{1,3}\s*/\s*\d{1,3}|Bild\s+\d+\s+von\s+\d+|\d{1,3}\s+Bilder?)$", re.IGNORECASE)
@@ -93,23 +92,19 @@ def _is_credit(line: str) -> bool:
 def credit_lines(text: str, limit: int) -> list[tuple[int, int]]:
     """The lines in the first ``limit`` characters of ``text`` that are photo credits, captions
     ending in one, or agency lines (see ``_CREDIT_START``), as (start, end) of each line."""
-    window = text[:limit]
-    found: set[tuple[int, int]] = set()
+    found = []
+    pos = 0
+    for line in text[:limit].split("\n"):
+        n = len(line)
+        if 0 < n <= MAX_CREDIT and (_CREDIT_START.match(line) or _AGENCY_LINE.match(line)
+                                    or ("/" in line and _ends_in_credit(line))) and line.strip():
+            found.append((pos, pos + n))
+        pos += n + 1
+    return found
 
-    def line_of(pos: int) -> tuple[int, int]:
-        start = window.rfind("\n", 0, pos) + 1
-        end = window.find("\n", pos)
-        return start, len(window) if end < 0 else end
 
-    for m in _CREDIT_START.finditer(window):
-        found.add(line_of(m.start()))
-    for m in _AGENCY_LINE.finditer(window):
-        found.add(line_of(m.start()))
-    for m in _CREDIT_END.finditer(window):
-        start, end = line_of(m.start())
-        if end - m.start() <= MAX_CREDIT_TAIL:
-            found.add((start, end))
-    return sorted((s, e) for s, e in found if 0 < e - s <= MAX_CREDIT and window[s:e].strip())
+def _ends_in_credit(line: str) -> bool:
+    return any(len(line) - m.start() <= MAX_CREDIT_TAIL for m in _CREDIT_END.finditer(line))
 
 
 def _not_headline(line: str) -> bool:
