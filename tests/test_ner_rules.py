@@ -1,6 +1,9 @@
 """Rules around the model (issue 21) and the name lists it is trained with, on hand-written input."""
 
 import gzip
+import json
+
+import pytest
 
 from newsreader.core.ner.corpora import external_names
 from newsreader.core.ner.crf import _drop_place_adjectives, _extend_after_role
@@ -67,3 +70,17 @@ def test_external_names_read_wikiann_and_ler_with_ler_classes_mapped(tmp_path):
                  "Müller B-RR\n")
     assert external_names(tmp_path) == [("Angela Merkel", "PER"), ("Bundesverfassungsgericht", "ORG"),
                                         ("Karlsruhe", "LOC"), ("Müller", "PER"), ("Paris", "LOC")]
+
+
+def test_a_gazetteer_read_from_its_file_finds_what_the_built_one_finds():
+    built = Gazetteer([("Moskau", "LOC"), ("Kim Jong Un", "PER"), ("Deutsche Bahn", "ORG"), ("Köln", "LOC")])
+    built.add(["Deutsche", "Bahn"], "xORG")
+    read = Gazetteer.from_json(json.loads(json.dumps(built.to_json())))
+    tokens = "Kim Jong Un fuhr mit der Deutsche Bahn von Moskau nach Köln , Moskaus Zentrum .".split()
+    assert read.tag(tokens) == built.tag(tokens)
+    assert read.tag(tokens)[0] == ["gB-PER"] and read.tag(tokens)[6] == ["gB-ORG", "gB-xORG"]
+    assert read.tag(tokens)[13] == ["gS-LOC"]  # the genitive of a known place
+    assert list(read.kinds(("koln",))) == list(built.kinds(("koln",))) == ["LOC"]
+    assert list(read.kinds(("paris",))) == []
+    with pytest.raises(ValueError):
+        read.add(["Paris"], "LOC")

@@ -256,7 +256,7 @@ def _drop_place_adjectives(doc: list[list[str]], labels: list[list[str]], gazett
             if labs[b] != "O" or not toks[b][:1].isupper():
                 continue
             stem = fold(word[:-2])
-            if any(any(k.endswith("LOC") for k in gazetteer.entries.get((form,), ())) for form in (stem, stem + "en")):
+            if any(any(k.endswith("LOC") for k in gazetteer.kinds((form,))) for form in (stem, stem + "en")):
                 labs[a] = "O"
         out.append(labs)
     return out

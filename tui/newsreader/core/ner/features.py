@@ -6,7 +6,6 @@ import re
 import sys
 import unicodedata
 from array import array
-from operator import itemgetter
 from pathlib import Path
 from collections.abc import Iterable
 
@@ -50,13 +49,22 @@ class Gazetteer:
     """Known names as token sequences with their types; longest match wins."""
 
     def __init__(self, entries: Iterable[tuple[str, str]] = ()):  # (name, TYPE)
-        self.entries: dict[tuple[str, ...], tuple[str, ...]] = {}
+        # folded words -> types; a gazetteer read from a file (``from_json``) keys them joined by
+        # spaces instead (JSON gives that dict as it is: no pass over 45,000 names at load)
+        self.entries: dict = {}
+        self.joined = False
         self.max_len = 1
         self._starts: dict[str, int] | None = None
         for name, kind in entries:
             self.add(name.split(), kind)
 
+    def kinds(self, key: tuple[str, ...]) -> tuple[str, ...] | list[str]:
+        """The types of the name of folded words ``key`` (none: empty)."""
+        return self.entries.get(" ".join(key) if self.joined else key, ())
+
     def add(self, tokens: list[str], kind: str) -> None:
+        if self.joined:
+            raise ValueError("a gazetteer read from its file is not added to")
         key = tuple(fold(t) for t in tokens)
         if not key:
             return
@@ -75,8 +83,9 @@ class Gazetteer:
         if self._starts is None:
             starts: dict[str, int] = {}
             for key in self.entries:
-                if len(key) > starts.get(key[0], 0):
-                    starts[key[0]] = len(key)
+                words = key.split() if self.joined else key
+                if len(words) > starts.get(words[0], 0):
+                    starts[words[0]] = len(words)
             self._starts = starts
         return self._starts
 
@@ -89,7 +98,8 @@ class Gazetteer:
         """``tag`` for the tokens with any features, from the folded tokens and the indices of the
         capitalised ones (only those begin a match)."""
         starts = self._longest_from()
-        entries = self.entries
+        get = self.entries.get
+        key = " ".join if self.joined else tuple
         n = len(folded)
         out: dict[int, list[str]] = {}
         after = 0  # the end of the last match: a match does not begin inside another
@@ -98,7 +108,7 @@ class Gazetteer:
                 continue
             w = folded[i]
             for m in range(min(starts.get(w, 0), n - i), 0, -1):
-                kinds = entries.get(tuple(folded[i:i + m]))
+                kinds = get(key(folded[i:i + m]))
                 if kinds:
                     for k in kinds:
                         out.setdefault(i, []).append(f"gB-{k}")
@@ -108,22 +118,21 @@ class Gazetteer:
                     break
             else:
                 if len(w) > 3 and w[-1] == "s":  # genitive: Russlands
-                    for k in entries.get((w[:-1],), ()):
+                    for k in get(key((w[:-1],)), ()):
                         out.setdefault(i, []).append(f"gS-{k}")
         return out
 
-    def to_json(self) -> list:
-        return [[" ".join(k), sorted(v)] for k, v in sorted(self.entries.items())]
+    def to_json(self) -> dict:
+        """What the file holds: the names (their folded words joined by spaces) with their sorted
+        types, and for each first word the length of the longest name it begins."""
+        names = {(k if self.joined else " ".join(k)): sorted(v) for k, v in self.entries.items()}
+        return {"names": dict(sorted(names.items())), "starts": dict(sorted(self._longest_from().items())),
+                "max_len": self.max_len}
 
     @classmethod
-    def from_json(cls, data: list) -> Gazetteer:
+    def from_json(cls, data: dict) -> Gazetteer:
         g = cls()
-        # the keys as ``to_json`` wrote them: folded, each once, their kinds sorted
-        keys = map(tuple, map(str.split, map(itemgetter(0), data)))  # all in C: 45,000 names in 30 ms
-        g.entries = entries = dict(zip(keys, map(tuple, map(itemgetter(1), data))))
-        entries.pop((), None)
-        g.max_len = max(map(len, entries), default=1)
-        g._starts = None
+        g.entries, g._starts, g.max_len, g.joined = data["names"], data["starts"], data["max_len"], True
         return g
 
 
