@@ -1,7 +1,8 @@
 """Entity recognition: model load time, tagging speed, and the cache on a relaunch.
 
 Corpus: the first 300 files of ../shared/corpora/10kgnad. Load time is measured in a fresh
-process (import; opening the recognizer; then the first sentence tagged, which reads the CRF). Tagging speed is tokens per second over the bodies.
+process (import; opening the recognizer; then the first sentence tagged, which reads the
+gazetteer and the CRF). Tagging speed is tokens per second over the bodies.
 The cache figure compares a first run (recognizer runs, cache empty) with a second run over the
 same articles in a new process (all from the cache).
 """
@@ -25,7 +26,7 @@ from newsreader.core.ner.crf import CRFRecognizer
 t1 = time.perf_counter()
 rec = CRFRecognizer()
 t2 = time.perf_counter()
-rec.recognize("Angela Merkel besuchte Paris.")  # the CRF's weights are read for the first text
+rec.recognize("Angela Merkel besuchte Paris.")  # the gazetteer and the CRF's weights are read for the first text
 t3 = time.perf_counter()
 print(json.dumps({"import_s": t1 - t0, "open_s": t2 - t1, "ready_s": t3 - t1}))
 """
@@ -73,8 +74,8 @@ def run() -> str:
         f"{cold['tokens']:,} body tokens; titles are tagged too).\n\n"
         "| measure | value |\n|---|---|\n"
         f"| import of the recognizer module | {load['import_s'] * 1000:.0f} ms |\n"
-        f"| opening the recognizer (gazetteer, lexicon), median of 3 processes | {load['open_s'] * 1000:.0f} ms |\n"
-        f"| … and ready to tag (the CRF's weights read, one sentence tagged), same process | {load['ready_s'] * 1000:.0f} ms |\n"
+        f"| opening the recognizer (its word list), median of 3 processes | {load['open_s'] * 1000:.0f} ms |\n"
+        f"| … and ready to tag (the gazetteer and the CRF's weights read, one sentence tagged), same process | {load['ready_s'] * 1000:.0f} ms |\n"
         f"| first run: recognise + link, empty cache | {cold['seconds']:.2f} s ({cold['tokens'] / cold['seconds']:,.0f} tokens/s) |\n"
         f"| relaunch: same articles, cache warm | {warm['seconds']:.2f} s |\n"
         f"| entities / mentions found | {cold['entities']:,} / {cold['mentions']:,} |\n"

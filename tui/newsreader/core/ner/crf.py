@@ -26,11 +26,15 @@ class CRFRecognizer:
 
     def __init__(self, model_dir: Path = MODEL_DIR, consistency: bool = True):
         self.model_dir = Path(model_dir)
-        data = json.loads((self.model_dir / "gazetteer.json").read_text(encoding="utf-8"))
-        self.gazetteer = Gazetteer.from_json(data)
         lex = self.model_dir / "lexicon.bin"
         self.lexicon = Lexicon.load(lex) if lex.exists() else None
         self.consistency = consistency
+
+    @cached_property
+    def gazetteer(self) -> Gazetteer:
+        """Read when the first text is tagged: the reader opens a recognizer for its version and
+        word list alone, and 45,000 names take about 15 MB."""
+        return Gazetteer.from_json(json.loads((self.model_dir / "gazetteer.json").read_text(encoding="utf-8")))
 
     @cached_property
     def _decoder(self):

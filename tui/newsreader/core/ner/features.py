@@ -49,10 +49,12 @@ class Gazetteer:
     """Known names as token sequences with their types; longest match wins."""
 
     def __init__(self, entries: Iterable[tuple[str, str]] = ()):  # (name, TYPE)
-        # folded words -> types; a gazetteer read from a file (``from_json``) keys them joined by
-        # spaces instead (JSON gives that dict as it is: no pass over 45,000 names at load)
+        # folded words -> types. A gazetteer read from a file (``from_json``) keys them joined by
+        # spaces instead, with the number of their types in ``_combos`` (JSON gives that dict as it
+        # is: no pass over 45,000 names at load, and small ints are shared: ~5 MB less)
         self.entries: dict = {}
         self.joined = False
+        self._combos: list[tuple[str, ...]] = []
         self.max_len = 1
         self._starts: dict[str, int] | None = None
         for name, kind in entries:
@@ -60,7 +62,10 @@ class Gazetteer:
 
     def kinds(self, key: tuple[str, ...]) -> tuple[str, ...] | list[str]:
         """The types of the name of folded words ``key`` (none: empty)."""
-        return self.entries.get(" ".join(key) if self.joined else key, ())
+        if self.joined:
+            at = self.entries.get(" ".join(key))
+            return () if at is None else self._combos[at]
+        return self.entries.get(key, ())
 
     def add(self, tokens: list[str], kind: str) -> None:
         if self.joined:
@@ -98,8 +103,17 @@ class Gazetteer:
         """``tag`` for the tokens with any features, from the folded tokens and the indices of the
         capitalised ones (only those begin a match)."""
         starts = self._longest_from()
-        get = self.entries.get
-        key = " ".join if self.joined else tuple
+        if self.joined:
+            combos, entries = self._combos, self.entries
+
+            def get(words: list[str], default=None):
+                at = entries.get(" ".join(words))
+                return default if at is None else combos[at]
+        else:
+            plain = self.entries.get
+
+            def get(words: list[str], default=None):
+                return plain(tuple(words), default)
         n = len(folded)
         out: dict[int, list[str]] = {}
         after = 0  # the end of the last match: a match does not begin inside another
@@ -108,7 +122,7 @@ class Gazetteer:
                 continue
             w = folded[i]
             for m in range(min(starts.get(w, 0), n - i), 0, -1):
-                kinds = get(key(folded[i:i + m]))
+                kinds = get(folded[i:i + m])
                 if kinds:
                     for k in kinds:
                         out.setdefault(i, []).append(f"gB-{k}")
@@ -118,21 +132,28 @@ class Gazetteer:
                     break
             else:
                 if len(w) > 3 and w[-1] == "s":  # genitive: Russlands
-                    for k in get(key((w[:-1],)), ()):
+                    for k in get([w[:-1]], ()):
                         out.setdefault(i, []).append(f"gS-{k}")
         return out
 
     def to_json(self) -> dict:
-        """What the file holds: the names (their folded words joined by spaces) with their sorted
-        types, and for each first word the length of the longest name it begins."""
-        names = {(k if self.joined else " ".join(k)): sorted(v) for k, v in self.entries.items()}
-        return {"names": dict(sorted(names.items())), "starts": dict(sorted(self._longest_from().items())),
-                "max_len": self.max_len}
+        """What the file holds: each name (its folded words joined by spaces) with the number of
+        its sorted types in ``kinds``, and for each first word the length of the longest name it
+        begins."""
+        if self.joined:
+            named = {k: self._combos[v] for k, v in self.entries.items()}
+        else:
+            named = {" ".join(k): tuple(sorted(v)) for k, v in self.entries.items()}
+        combos = sorted(set(named.values()))
+        number = {c: i for i, c in enumerate(combos)}
+        return {"kinds": [list(c) for c in combos], "names": {k: number[v] for k, v in sorted(named.items())},
+                "starts": dict(sorted(self._longest_from().items())), "max_len": self.max_len}
 
     @classmethod
     def from_json(cls, data: dict) -> Gazetteer:
         g = cls()
         g.entries, g._starts, g.max_len, g.joined = data["names"], data["starts"], data["max_len"], True
+        g._combos = [tuple(c) for c in data["kinds"]]
         return g
 
 
