@@ -84,3 +84,25 @@ def test_a_gazetteer_read_from_its_file_finds_what_the_built_one_finds():
     assert list(read.kinds(("paris",))) == []
     with pytest.raises(ValueError):
         read.add(["Paris"], "LOC")
+
+
+class _Decoder:
+    """The model's part, given: these labels (marginals 1.0) for the one document tagged."""
+
+    def __init__(self, labels):
+        self.labels = labels
+
+    def tag_documents(self, docs):
+        return [(self.labels, [[1.0] * len(s) for s in self.labels]) for _ in docs]
+
+
+def test_a_name_after_a_role_is_made_whole_before_its_last_syllable_is_added():
+    from newsreader.core.ner.crf import CRFRecognizer
+
+    rec = CRFRecognizer()
+    doc = [["Die", "Außenministerin", "Choe", "Son", "Hui", "begann", "Gespräche", "."],
+           ["Das", "sagte", "Choe", "."]]
+    rec.__dict__["_decoder"] = _Decoder([["O"] * 8, ["O", "O", "B-PER", "O"]])
+    ((_, labels, _),) = rec._tag([doc])
+    # Choe is a name (tagged in the second sentence), Son follows the role's name, Hui the syllable
+    assert labels[0][2:5] == ["B-PER", "I-PER", "I-PER"]

@@ -16,7 +16,7 @@ from newsreader.core.ner.types import Mention
 
 MODEL_DIR = Path(__file__).parent / "model"
 # Bump when the tagging code around the model changes, so cached mentions are recomputed.
-LOGIC_VERSION = 5
+LOGIC_VERSION = 6
 GROUP_CHARS = 100_000  # texts tagged together (numpy's work is shared by all their sentences)
 RARE_BAND = 12  # lexicon bands (log-frequency ranks) from here on are rare: Ost, Ufer are 11, der, am 6-7
 
@@ -74,8 +74,8 @@ class CRFRecognizer:
             labels = model
             if self.consistency:
                 labels = _make_consistent(doc, labels)
-                labels = _extend_by_syllable(doc, labels, self.lexicon)
                 labels = _extend_after_role(doc, labels, self.lexicon)
+                labels = _extend_by_syllable(doc, labels, self.lexicon)  # after: Choe Son (role) + Hui
                 labels = _drop_place_adjectives(doc, labels, self.gazetteer)
             out.append((model, labels, probs))
         return out
