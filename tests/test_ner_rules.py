@@ -106,3 +106,32 @@ def test_a_name_after_a_role_is_made_whole_before_its_last_syllable_is_added():
     ((_, labels, _),) = rec._tag([doc])
     # Choe is a name (tagged in the second sentence), Son follows the role's name, Hui the syllable
     assert labels[0][2:5] == ["B-PER", "I-PER", "I-PER"]
+
+
+def test_names_the_model_is_unsure_of_are_dropped_before_consistency():
+    from newsreader.core.ner.crf import _confident
+
+    model = [["B-PER", "I-PER", "O", "B-LOC", "O", "B-ORG"]]
+    probs = [[0.9, 0.45, 0.99, 0.7, 0.99, 0.5]]
+    assert _confident(model, probs, 0.5) == [["O", "O", "O", "B-LOC", "O", "B-ORG"]]
+    assert _confident(model, probs, 0.0) == model  # turned off
+
+
+def test_an_unsure_name_is_not_spread_by_document_consistency():
+    from newsreader.core.ner.crf import CRFRecognizer
+
+    doc = [["Gestern", "sprach", "Zorbas", "."], ["Zorbas", "lachte", "."]]
+    model = [["O", "O", "B-PER", "O"], ["O", "O", "O"]]
+
+    class Unsure(_Decoder):
+        def tag_documents(self, docs):
+            return [(self.labels, [[0.99, 0.99, 0.3, 0.99], [0.9, 0.99, 0.99]]) for _ in docs]
+
+    rec = CRFRecognizer()
+    rec.__dict__["_decoder"] = Unsure(model)
+    ((_, labels, _),) = rec._tag([doc])
+    assert labels == [["O"] * 4, ["O"] * 3]
+    sure = CRFRecognizer(min_confidence=0.0)
+    sure.__dict__["_decoder"] = Unsure(model)
+    ((_, labels, _),) = sure._tag([doc])
+    assert labels[1][0] == "B-PER"  # kept, it is spread to the other mention

@@ -16,16 +16,20 @@ from newsreader.core.ner.types import Mention
 
 MODEL_DIR = Path(__file__).parent / "model"
 # Bump when the tagging code around the model changes, so cached mentions are recomputed.
-LOGIC_VERSION = 6
+LOGIC_VERSION = 7
 GROUP_CHARS = 100_000  # texts tagged together (numpy's work is shared by all their sentences)
+# a name the model finds is kept when it is at least this sure of each of its words (the marginal
+# of the word's label): below one half, the model itself thinks the name more likely wrong
+MIN_CONFIDENCE = 0.5
 RARE_BAND = 12  # lexicon bands (log-frequency ranks) from here on are rare: Ost, Ufer are 11, der, am 6-7
 
 
 class CRFRecognizer:
     name = "crf"
 
-    def __init__(self, model_dir: Path = MODEL_DIR, consistency: bool = True):
+    def __init__(self, model_dir: Path = MODEL_DIR, consistency: bool = True, min_confidence: float = MIN_CONFIDENCE):
         self.model_dir = Path(model_dir)
+        self.min_confidence = min_confidence
         lex = self.model_dir / "lexicon.bin"
         self.lexicon = Lexicon.load(lex) if lex.exists() else None
         self.consistency = consistency
@@ -71,7 +75,7 @@ class CRFRecognizer:
         marginal of each model label. The documents are tagged together (far faster than one by one)."""
         out = []
         for doc, (model, probs) in zip(docs, self._decoder.tag_documents(docs)):
-            labels = model
+            labels = _confident(model, probs, self.min_confidence)
             if self.consistency:
                 labels = _make_consistent(doc, labels)
                 labels = _extend_after_role(doc, labels, self.lexicon)
@@ -112,6 +116,23 @@ class CRFRecognizer:
                     found.append(Mention(start, end, text[start:end], kind, round(score, 3)))
             out.append(found)
         return out
+
+
+def _confident(model: list[list[str]], probs: list, least: float) -> list[list[str]]:
+    """The model's labels without the names it is unsure of: a name is dropped when the marginal
+    of any of its words' labels is below ``least``."""
+    if least <= 0:
+        return model
+    out = []
+    for labs, ps in zip(model, probs):
+        spans = _spans(labs)
+        if spans and any(min(ps[a:b]) < least for a, b, _ in spans):
+            labs = list(labs)
+            for a, b, _ in spans:
+                if min(ps[a:b]) < least:
+                    labs[a:b] = ["O"] * (b - a)
+        out.append(labs)
+    return out
 
 
 def _spans(labels: list[str]) -> list[tuple[int, int, str]]:
